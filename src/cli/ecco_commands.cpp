@@ -1,0 +1,10 @@
+#include "cli/commands.hpp"
+
+namespace granary::cli {
+
+void add_ecco_commands(CLI::App& root) {
+  auto* ecco = root.add_subcommand("ecco", "ECCO: MITgcm LLC90 output -> PO.DAAC CF netCDF (native, lat-lon)");
+  ecco->require_subcommand(1);
+}
+
+}  // namespace granary::cli

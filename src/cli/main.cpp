@@ -1,0 +1,43 @@
+// granary: Earth-science granules -> analysis-ready gridded datasets.
+#include <exception>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+namespace granary::cli {
+int exit_code = 0;
+}
+
+int main(int argc, char** argv) {
+  using namespace granary;
+  CLI::App app{"granary: turns Earth-science granules into analysis-ready gridded datasets"};
+  app.set_version_flag("--version", std::string("granary ") + GRANARY_VERSION);
+  app.require_subcommand(1);
+  std::string log_format = "text", log_level = "info";
+  app.add_option("--log-format", log_format, "Log lines as text (default) or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  app.add_option("--log-level", log_level, "trace, debug, info, warn or error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->capture_default_str();
+  app.parse_complete_callback([&] {
+    log::setup(log_format == "json" ? log::Format::Json : log::Format::Text, log_level);
+  });
+  cli::add_ecco_commands(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const Error& e) {
+    spdlog::error("{}", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    spdlog::error("internal error: {}", e.what());
+    return 3;
+  }
+  return cli::exit_code;
+}

@@ -1,0 +1,73 @@
+#pragma once
+// An in-memory description of a netCDF-4 (CF) file: dimensions, variables with their
+// data, attributes and encodings. Recipes build one; the writer makes it a file.
+// Data is borrowed (std::span of bytes in C order, host byte order): the caller keeps the
+// buffers alive until write_netcdf returns.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace granary::nc {
+
+enum class Type { Int8, Int16, Int32, Int64, Float32, Float64, String };
+
+// Attribute values: a text, or a typed scalar/vector (a scalar is a vector of size 1).
+using AttrValue = std::variant<std::string, std::vector<std::int32_t>, std::vector<std::int64_t>,
+                               std::vector<float>, std::vector<double>, std::vector<std::int16_t>,
+                               std::vector<std::int8_t>>;
+
+struct Attribute {
+  std::string name;
+  AttrValue value;
+};
+
+// Convenience constructors: attr("units", "m"), attr("valid_min", -1.5f).
+inline Attribute attr(std::string name, std::string v) { return {std::move(name), std::move(v)}; }
+inline Attribute attr(std::string name, const char* v) { return {std::move(name), std::string(v)}; }
+inline Attribute attr(std::string name, float v) { return {std::move(name), std::vector<float>{v}}; }
+inline Attribute attr(std::string name, double v) { return {std::move(name), std::vector<double>{v}}; }
+inline Attribute attr(std::string name, std::int32_t v) { return {std::move(name), std::vector<std::int32_t>{v}}; }
+
+struct Encoding {
+  bool deflate = false;    // zlib (HDF5 deflate filter)
+  int level = 5;
+  bool shuffle = false;
+  std::vector<std::size_t> chunks;       // empty: contiguous (or library default when compressed)
+  std::optional<double> fill_value;      // written as _FillValue of the variable's type; NaN
+                                         // data is stored as this value
+  bool no_fill = true;                   // no _FillValue attribute unless fill_value is set
+};
+
+struct Variable {
+  std::string name;
+  Type type = Type::Float32;
+  std::vector<std::string> dims;
+  std::vector<Attribute> attributes;
+  std::span<const std::byte> data;       // product of dim sizes x sizeof(type), C order
+  Encoding encoding;
+};
+
+struct Dimension {
+  std::string name;
+  std::size_t size = 0;
+  bool unlimited = false;
+};
+
+struct Dataset {
+  std::vector<Dimension> dimensions;
+  std::vector<Variable> variables;       // written in this order
+  std::vector<Attribute> attributes;     // global
+
+  template <typename T>
+  static std::span<const std::byte> bytes(const std::vector<T>& v) {
+    return std::as_bytes(std::span<const T>(v));
+  }
+};
+
+std::size_t size_of(Type t);
+
+}  // namespace granary::nc

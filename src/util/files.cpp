@@ -1,0 +1,91 @@
+#include "util/files.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include <openssl/evp.h>
+
+#include "util/error.hpp"
+
+namespace granary::files {
+namespace fs = std::filesystem;
+
+std::vector<std::byte> read_all(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) fail("{}: cannot open ({})", path.string(), std::strerror(errno));
+  auto size = static_cast<std::size_t>(in.tellg());
+  std::vector<std::byte> bytes(size);
+  in.seekg(0);
+  if (size && !in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size)))
+    fail("{}: read failed after {} of {} bytes", path.string(), in.gcount(), size);
+  return bytes;
+}
+
+std::string read_text(const fs::path& path) {
+  auto bytes = read_all(path);
+  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+fs::path temp_sibling(const fs::path& final_path) {
+  static std::atomic<unsigned> counter{0};
+  auto name = final_path.filename().string() + fmt::format(".part-{}-{}", getpid(), counter++);
+  return final_path.parent_path() / name;
+}
+
+void publish_atomic(const fs::path& final_path, const std::function<void(const fs::path&)>& produce) {
+  if (final_path.has_parent_path()) fs::create_directories(final_path.parent_path());
+  auto tmp = temp_sibling(final_path);
+  try {
+    produce(tmp);
+    int fd = ::open(tmp.c_str(), O_RDONLY);
+    if (fd >= 0) {
+      ::fsync(fd);
+      ::close(fd);
+    }
+    fs::rename(tmp, final_path);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw;
+  }
+}
+
+void write_atomic(const fs::path& final_path, std::span<const std::byte> bytes) {
+  publish_atomic(final_path, [&](const fs::path& tmp) {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) fail("{}: cannot create ({})", tmp.string(), std::strerror(errno));
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) fail("{}: write failed ({})", tmp.string(), std::strerror(errno));
+  });
+}
+
+void write_atomic(const fs::path& final_path, const std::string& text) {
+  write_atomic(final_path, std::as_bytes(std::span(text.data(), text.size())));
+}
+
+std::string sha256_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail("{}: cannot open for checksum", path.string());
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  std::vector<char> buf(1 << 20);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    if (in.gcount() > 0) EVP_DigestUpdate(ctx, buf.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx, md, &len);
+  EVP_MD_CTX_free(ctx);
+  std::string hex;
+  for (unsigned i = 0; i < len; ++i) hex += fmt::format("{:02x}", md[i]);
+  return hex;
+}
+
+}  // namespace granary::files

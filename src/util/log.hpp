@@ -1,0 +1,17 @@
+#pragma once
+// Logging: human-readable lines on a terminal, JSON lines with --log-format json.
+// Secrets never reach a logger: callers pass redacted values (see io/credentials).
+#include <string>
+#include <spdlog/spdlog.h>
+
+namespace granary::log {
+
+enum class Format { Text, Json };
+
+// Configures the default spdlog logger (stderr). level: trace|debug|info|warn|error.
+void setup(Format format, const std::string& level);
+Format format();
+// True when stderr is a terminal and text logging is on (progress bars are drawn then).
+bool interactive();
+
+}  // namespace granary::log
