@@ -1,6 +1,6 @@
 #pragma once
-// Each recipe/tool adds its subcommands to the root app. A command's callback returns
-// the process exit code through `exit_code` (0 ok, 1 some jobs failed, 2 bad usage/input).
+// Each recipe/tool adds its subcommands. A command's callback sets `exit_code`
+// (0 ok, 1 some jobs failed, 2 bad usage or input). Each command lives in its own file.
 #include <CLI/CLI.hpp>
 
 namespace granary::cli {
@@ -8,5 +8,13 @@ namespace granary::cli {
 extern int exit_code;
 
 void add_ecco_commands(CLI::App& root);
+// granary ecco factors (cli/ecco_factors_cmd.cpp), regrid (cli/ecco_regrid_cmd.cpp)
+void add_ecco_factors_command(CLI::App& ecco);
+void add_ecco_regrid_command(CLI::App& ecco);
+// granary ecco synth                     (cli/ecco_synth_cmd.cpp)
+void add_ecco_synth_command(CLI::App& ecco);
+// granary ecco jobs / run                (cli/ecco_run_cmd.cpp)
+void add_ecco_jobs_command(CLI::App& ecco);
+void add_ecco_run_command(CLI::App& ecco);
 
 }  // namespace granary::cli

@@ -2,7 +2,8 @@
 // An in-memory description of a netCDF-4 (CF) file: dimensions, variables with their
 // data, attributes and encodings. Recipes build one; the writer makes it a file.
 // Data is borrowed (std::span of bytes in C order, host byte order): the caller keeps the
-// buffers alive until write_netcdf returns.
+// buffers alive until write_netcdf returns. String variables are the exception: their
+// values are owned by Variable::strings.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -35,11 +36,15 @@ inline Attribute attr(std::string name, std::int32_t v) { return {std::move(name
 struct Encoding {
   bool deflate = false;    // zlib (HDF5 deflate filter)
   int level = 5;
-  bool shuffle = false;
-  std::vector<std::size_t> chunks;       // empty: contiguous (or library default when compressed)
+  bool shuffle = false;    // HDF5 byte shuffle, applied before deflate
+  // Empty: contiguous when unfiltered; when filtered, one chunk per outer-index slab (the
+  // innermost dimensions whole, e.g. (1,1,360,720) for (time,Z,lat,lon); see storage_plan.hpp).
+  std::vector<std::size_t> chunks;
   std::optional<double> fill_value;      // written as _FillValue of the variable's type; NaN
                                          // data is stored as this value
-  bool no_fill = true;                   // no _FillValue attribute unless fill_value is set
+  // Without fill_value: true = no _FillValue at all (NC_NOFILL, e.g. coordinates);
+  // false = netCDF's default fill for the type (no attribute, nc_inq_var_fill reports it).
+  bool no_fill = true;
 };
 
 struct Variable {
@@ -47,8 +52,9 @@ struct Variable {
   Type type = Type::Float32;
   std::vector<std::string> dims;
   std::vector<Attribute> attributes;
-  std::span<const std::byte> data;       // product of dim sizes x sizeof(type), C order
+  std::span<const std::byte> data;       // product of dim sizes x size_of(type), C order
   Encoding encoding;
+  std::vector<std::string> strings;      // Type::String only (instead of data), C order
 };
 
 struct Dimension {
@@ -68,6 +74,9 @@ struct Dataset {
   }
 };
 
+// Bytes per element in Variable::data; 0 for String (variable length, see Variable::strings).
 std::size_t size_of(Type t);
+// "float32", "int16", ... for messages.
+const char* type_name(Type t);
 
 }  // namespace granary::nc

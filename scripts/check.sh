@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The test command from the README: configure, build, run every test with ctest.
+# Installs everything, builds, and runs every test (the README's test command; CI runs it).
+# Tests that need the real data read $GRANARY_TEST_DATA (default ../shared/data) and are
+# reported as skipped, with the reason, when it is absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
 BUILD_DIR="${BUILD_DIR:-build}"
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD_DIR" -j "$(nproc)"

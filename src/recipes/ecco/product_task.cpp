@@ -1,0 +1,189 @@
+#include "recipes/ecco/product_task.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <map>
+
+#include <spdlog/spdlog.h>
+#include <tbb/parallel_for.h>
+
+#include "formats/netcdf/writer.hpp"
+#include "ops/vector/east_north.hpp"
+#include "recipes/ecco/model_field.hpp"
+#include "recipes/ecco/naming.hpp"
+#include "recipes/ecco/product_dataset.hpp"
+#include "recipes/ecco/task_context.hpp"
+#include "util/error.hpp"
+#include "util/files.hpp"
+#include "util/timer.hpp"
+
+namespace granary::ecco {
+namespace fs = std::filesystem;
+
+nlohmann::json ProductTask::to_json() const {
+  return {{"grouping", grouping}, {"product", to_string(product)}, {"frequency", to_string(frequency)},
+          {"timestep", timestep}};
+}
+
+ProductTask ProductTask::from_json(const nlohmann::json& j) {
+  ProductTask t;
+  try {
+    t.grouping = j.at("grouping").get<int>();
+    auto product = parse_product(j.at("product").get<std::string>());
+    auto frequency = parse_frequency(j.at("frequency").get<std::string>());
+    if (!product) fail("task {}: unknown product", j.dump());
+    if (!frequency) fail("task {}: unknown frequency", j.dump());
+    t.product = *product;
+    t.frequency = *frequency;
+    t.timestep = j.at("timestep").get<std::int64_t>();
+  } catch (const nlohmann::json::exception& e) {
+    fail("task {}: {}", j.dump(), e.what());
+  }
+  return t;
+}
+
+std::shared_ptr<const TaskContext> make_task_context(const RunConfig& config, bool need_factors) {
+  auto ctx = std::make_shared<TaskContext>();
+  ctx->config = config;
+  ctx->strings = ProductStrings::from_map(config.product_strings, config.source.string());
+  if (!config.ecco_version.empty()) ctx->strings.ecco_version = config.ecco_version;
+  if (!config.model_start_time.empty()) ctx->strings.model_start_time = config.model_start_time;
+  if (!config.model_end_time.empty()) ctx->strings.model_end_time = config.model_end_time;
+  ctx->clock = ctx->strings.clock();
+  ctx->metadata = Metadata::load(config.metadata_dir, config.podaac_csv.value_or(fs::path{}));
+  ctx->grid = llc::load_grid(config.grid_dir.string());
+  ctx->corners = llc::load_cell_corners(config.grid_dir.string(), ctx->grid.layout);
+  if (need_factors) {
+    ctx->factors = regrid::Factors::load(config.mapping_factors.string());
+    ctx->factors->check_grid(ctx->grid);
+    ctx->factors->expand_all();  // before any fork, so workers share the expanded pages
+  }
+  return ctx;
+}
+
+namespace {
+
+// East/north components at cell centres of one (x, y) model vector pair, every level.
+struct EastNorth {
+  std::vector<float> east, north;
+};
+
+EastNorth rotate_pair(const TaskContext& ctx, const ModelField& x, const ModelField& y, int levels) {
+  const std::size_t n = ctx.grid.points();
+  EastNorth en{std::vector<float>(levels * n), std::vector<float>(levels * n)};
+  tbb::parallel_for(0, levels, [&](int k) {
+    vec::velocity_to_east_north(ctx.grid, k, x.level(k, n), y.level(k, n), en.east.data() + k * n,
+                                en.north.data() + k * n);
+  });
+  return en;
+}
+
+// Native values: the model's, NaN where the cell (face) is dry.
+std::vector<float> mask_native(const TaskContext& ctx, const float* values, int levels, const Placement& where) {
+  const std::size_t n = ctx.grid.points();
+  std::vector<float> out(levels * n);
+  tbb::parallel_for(0, levels, [&](int k) {
+    const std::uint8_t* wet = ctx.grid.mask_level(where.location, k);
+    for (std::size_t p = 0; p < n; ++p) out[k * n + p] = wet[p] ? values[k * n + p] : NAN;
+  });
+  return out;
+}
+
+std::vector<float> regrid_latlon(const TaskContext& ctx, const float* values, int levels) {
+  const std::size_t n = ctx.grid.points();
+  const std::size_t m = ctx.factors->target().size();
+  std::vector<float> out(levels * m);
+  tbb::parallel_for(0, levels, [&](int k) { ctx.factors->apply(k, values + k * n, out.data() + k * m); });
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json run_product_task(const TaskContext& ctx, const ProductTask& task, bool overwrite) {
+  nlohmann::json result = {{"task", task.to_json()}, {"status", "FAILED"}};
+  PhaseTimer timer;
+  try {
+    const Grouping& grouping = ctx.metadata.grouping(task.product, task.grouping);
+    if (!grouping.has_frequency(task.frequency))
+      fail("grouping {} ({}) of the {} product has no {} frequency", task.grouping, grouping.filename,
+           to_string(task.product), to_string(task.frequency));
+    const TimeInfo time = time_info(task.frequency, task.timestep, ctx.clock);
+    const fs::path output = ctx.config.processed_output_dir / product_relative_path(grouping, time, ctx.strings);
+    result["output"] = output.string();
+    result["grouping_name"] = grouping.filename;
+    if (!overwrite && fs::exists(output)) {
+      result["status"] = "SKIP";
+      result["reason"] = "output exists";
+      return result;
+    }
+    const int levels = grouping.is_3d() ? ctx.grid.nz : 1;
+    if (task.product == Product::Latlon) {
+      if (!ctx.factors) fail("lat-lon task without mapping factors (set mapping_factors in the config)");
+      ctx.factors->check_levels(levels);
+    }
+
+    // Read every input field once.
+    std::map<std::string, ModelField> inputs;
+    std::vector<std::string> input_files;
+    for (const auto& field : grouping.input_fields()) {
+      auto path = model_field_path(ctx.config.model_output_dir, field, task.frequency, task.timestep);
+      inputs.emplace(field, read_model_field(ctx.grid, path, field, levels));
+      input_files.push_back(path.string());
+    }
+    result["inputs"] = input_files;
+    timer.mark("read");
+
+    std::map<std::pair<std::string, std::string>, EastNorth> rotated;
+    std::vector<ProductVariable> variables;
+    for (const auto& field : grouping.fields) {
+      ProductVariable pv;
+      pv.name = grouping.output_name(field);
+      const float* source = nullptr;
+      auto comp = grouping.components.find(field);
+      if (comp != grouping.components.end()) {
+        auto key = comp->second;
+        auto it = rotated.find(key);
+        if (it == rotated.end())
+          it = rotated.emplace(key, rotate_pair(ctx, inputs.at(key.first), inputs.at(key.second), levels)).first;
+        auto orientation = grouping.orientations.count(field) ? grouping.orientations.at(field) : "";
+        if (orientation != "zonal" && orientation != "meridional")
+          fail("grouping {} ({}): field {} has orientation '{}', expected zonal or meridional", task.grouping,
+               grouping.filename, field, orientation);
+        source = orientation == "zonal" ? it->second.east.data() : it->second.north.data();
+      } else {
+        source = inputs.at(field).values.data();
+        pv.placement = placement_of(ctx, pv.name);
+      }
+      pv.values = task.product == Product::Latlon ? regrid_latlon(ctx, source, levels)
+                                                  : mask_native(ctx, source, levels, pv.placement);
+      pv.range = valid_range(pv.values);
+      variables.push_back(std::move(pv));
+    }
+    timer.mark("transform");
+
+    ProductDataset ds;
+    const auto stamp = GranuleStamp::now();
+    if (task.product == Product::Latlon)
+      build_latlon_dataset(ctx, grouping, time, levels, variables, stamp, ds);
+    else
+      build_native_dataset(ctx, grouping, time, levels, variables, stamp, ds);
+    auto stats = nc::write_netcdf(ds.dataset, output.string());
+    timer.mark("write");
+
+    result["status"] = "SUCCESS";
+    result["bytes"] = stats.bytes;
+    result["sha256"] = files::sha256_file(output);
+    result["uuid"] = stamp.uuid;
+  } catch (const std::exception& e) {
+    result["status"] = "FAILED";
+    result["error"] = e.what();
+  }
+  timer.mark("other");
+  nlohmann::json durations = nlohmann::json::object();
+  for (const auto& [phase, seconds] : timer.seconds()) durations[phase] = seconds;
+  result["durations"] = durations;
+  result["peak_rss_bytes"] = peak_rss_bytes();
+  return result;
+}
+
+}  // namespace granary::ecco

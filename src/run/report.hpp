@@ -1,0 +1,51 @@
+#pragma once
+// The run report: one JSON document per run with what ran, where, how long each phase took,
+// what was written (with checksums) and what failed and why; grouped per job and totalled.
+// Generic: it reads only the result conventions of the Job contract
+//   {"status": SUCCESS|FAILED|SKIP|..., "error", "bytes" | "outputs": [{"bytes", ...}],
+//    "durations": {"phase": seconds}, "peak_rss_bytes"}
+// and groups tasks by a caller-given job key.
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace granary::run {
+
+struct RunRecord {
+  std::string command;                               // the command line, for humans
+  std::chrono::system_clock::time_point start, end;
+  std::vector<nlohmann::json> results;               // one per task, in task order
+  std::vector<std::string> job_keys;                 // one per task: the job it belongs to
+  // Jobs that produced no tasks because they could not be planned: (key, reason). They are
+  // reported and counted as failed jobs.
+  std::vector<std::pair<std::string, std::string>> job_errors;
+  int workers = 0;
+  bool interrupted = false;
+  nlohmann::json extra = nlohmann::json::object();   // recipe context (config file, ...), kept as "context"
+};
+
+// {"granary_version", "command", "host", "pid", "start", "end" (UTC ISO 8601), "wall_seconds",
+//  "workers", "interrupted", "context", "totals": {...}, "jobs": [{"key", "tasks", "by_status",
+//  "bytes_written", "durations", ["error"], "results": [...]}, ...]}. Jobs keep first-seen order.
+// Throws granary::Error when results and job_keys differ in length.
+nlohmann::json build_report(const RunRecord& record);
+
+// "{output_dir}/reports/run-YYYYmmddTHHMMSS.json" (UTC), with "-2", "-3"... when taken.
+std::filesystem::path default_report_path(const std::filesystem::path& output_dir,
+                                          std::chrono::system_clock::time_point start);
+
+// Writes the report atomically (pretty-printed).
+void write_report(const std::filesystem::path& path, const nlohmann::json& report);
+
+// One paragraph for the terminal: counts by status, bytes, wall time, throughput, phase
+// time, and the first failures.
+std::string summarize(const nlohmann::json& report, std::size_t max_errors = 5);
+
+// "2024-05-01T12:00:00Z".
+std::string iso_utc(std::chrono::system_clock::time_point t);
+
+}  // namespace granary::run
