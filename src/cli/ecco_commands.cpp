@@ -7,6 +7,9 @@ void add_ecco_commands(CLI::App& root) {
   ecco->require_subcommand(1);
   add_ecco_factors_command(*ecco);
   add_ecco_regrid_command(*ecco);
+  add_ecco_jobs_command(*ecco);
+  add_ecco_run_command(*ecco);
+  add_ecco_synth_command(*ecco);
 }
 
 }  // namespace granary::cli

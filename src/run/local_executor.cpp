@@ -285,7 +285,7 @@ class Pool {
     auto task = w.task;
     workers_.erase(workers_.begin() + static_cast<std::ptrdiff_t>(k));
     if (task) {
-      if (!killed_) spdlog::error("task {}: {}", *task, reason);
+      spdlog::debug("pool: task {}: {}", *task, reason);  // the result carries it to the caller
       record(*task, executor_failure(tasks_[*task], reason));
     }
     if (!stopping() && next_ < tasks_.size()) {

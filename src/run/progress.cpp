@@ -99,7 +99,18 @@ void Progress::add(const json& result) {
   counts_.elapsed_seconds = std::chrono::duration<double>(Clock::now() - start_).count();
   const double since = std::chrono::duration<double>(Clock::now() - last_emit_).count();
   const double interval = style_ == Style::Bar ? 0.1 : log_interval_;
-  if (counts_.done >= counts_.total || since >= interval) emit(false);
+  // The last result is drawn by finish(), once.
+  if (counts_.done < counts_.total && since >= interval) emit(false);
+}
+
+void Progress::log(spdlog::level::level_enum level, const std::string& text) {
+  const bool bar = style_ == Style::Bar && !finished_;
+  if (bar) {
+    std::fputs("\r\x1b[K", stderr);
+    std::fflush(stderr);
+  }
+  spdlog::log(level, "{}", text);
+  if (bar) emit(false);
 }
 
 void Progress::finish() {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 namespace granary::run {
 
@@ -41,6 +42,8 @@ class Progress {
 
   // Counts one result (by its "status") and redraws / logs when due.
   void add(const nlohmann::json& result);
+  // Logs a line without tearing the bar: clears it, logs, redraws.
+  void log(spdlog::level::level_enum level, const std::string& text);
   // Final draw (the bar gets its newline); idempotent, also done by the destructor.
   void finish();
   ProgressCounts counts() const;

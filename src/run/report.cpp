@@ -122,9 +122,15 @@ json build_report(const RunRecord& record) {
       job_results[key] = json::array();
     }
   };
+  std::map<std::string, json> warnings;
   for (const auto& [key, reason] : record.job_errors) {
     touch(key);
     errors[key] = reason;
+  }
+  for (const auto& [key, text] : record.job_warnings) {
+    touch(key);
+    if (!warnings.count(key)) warnings[key] = json::array();
+    warnings[key].push_back(text);
   }
   Tally total;
   for (std::size_t i = 0; i < record.results.size(); ++i) {
@@ -141,6 +147,7 @@ json build_report(const RunRecord& record) {
     json job = tallies[key].to_json();
     job["key"] = key;
     if (errors.count(key)) job["error"] = errors[key];
+    if (warnings.count(key)) job["warnings"] = warnings[key];
     if (errors.count(key) || tallies[key].by_status.count("FAILED")) ++jobs_failed;
     job["results"] = std::move(job_results[key]);
     jobs.push_back(std::move(job));
@@ -151,6 +158,7 @@ json build_report(const RunRecord& record) {
   totals["jobs"] = order.size();
   totals["jobs_failed"] = jobs_failed;
   totals["jobs_not_planned"] = record.job_errors.size();
+  totals["warnings"] = record.job_warnings.size();
   totals["wall_seconds"] = wall;
   totals["peak_rss_bytes"] = static_cast<std::uint64_t>(total.peak_rss);
   std::size_t worked = total.tasks - (total.by_status.count("SKIP") ? total.by_status.at("SKIP") : 0) -
@@ -190,9 +198,9 @@ std::string summarize(const json& report, std::size_t max_errors) {
   std::vector<std::string> statuses;
   for (const auto& [status, n] : t.at("by_status").items())
     statuses.push_back(fmt::format("{} {}", n.get<std::size_t>(), status));
+  const std::string by_status = statuses.empty() ? "none run" : fmt::format("{}", fmt::join(statuses, ", "));
   std::string text = fmt::format("{} task(s) in {} job(s): {}", t.at("tasks").get<std::size_t>(),
-                                 t.at("jobs").get<std::size_t>(),
-                                 statuses.empty() ? std::string("none run") : fmt::format("{}", fmt::join(statuses, ", ")));
+                                 t.at("jobs").get<std::size_t>(), by_status);
   if (t.at("jobs_not_planned").get<std::size_t>())
     text += fmt::format("; {} job(s) could not be planned", t.at("jobs_not_planned").get<std::size_t>());
   const double wall = t.at("wall_seconds").get<double>();
@@ -204,6 +212,7 @@ std::string summarize(const json& report, std::size_t max_errors) {
   for (const auto& [phase, seconds] : t.at("durations").items())
     phases.push_back(fmt::format("{} {:.1f} s", phase, seconds.get<double>()));
   if (!phases.empty()) text += fmt::format("; task time: {}", fmt::join(phases, ", "));
+  if (t.value("warnings", 0) > 0) text += fmt::format("; {} warning(s) in the report", t.at("warnings").get<int>());
   if (report.value("interrupted", false)) text += ". The run was interrupted: rerun the same command to resume";
   text += ".";
 

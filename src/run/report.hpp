@@ -23,6 +23,8 @@ struct RunRecord {
   // Jobs that produced no tasks because they could not be planned: (key, reason). They are
   // reported and counted as failed jobs.
   std::vector<std::pair<std::string, std::string>> job_errors;
+  // Things the user should know about a job that ran (e.g. timesteps skipped): (key, text).
+  std::vector<std::pair<std::string, std::string>> job_warnings;
   int workers = 0;
   bool interrupted = false;
   nlohmann::json extra = nlohmann::json::object();   // recipe context (config file, ...), kept as "context"
@@ -30,7 +32,8 @@ struct RunRecord {
 
 // {"granary_version", "command", "host", "pid", "start", "end" (UTC ISO 8601), "wall_seconds",
 //  "workers", "interrupted", "context", "totals": {...}, "jobs": [{"key", "tasks", "by_status",
-//  "bytes_written", "durations", ["error"], "results": [...]}, ...]}. Jobs keep first-seen order.
+//  "bytes_written", "durations", ["error"], ["warnings"], "results": [...]}, ...]}. Jobs keep
+//  first-seen order (errors, warnings, then tasks).
 // Throws granary::Error when results and job_keys differ in length.
 nlohmann::json build_report(const RunRecord& record);
 

@@ -18,7 +18,7 @@ namespace {
 using llc::Side;
 namespace sphere = llc::sphere;
 constexpr Side kSides[4] = {Side::W, Side::E, Side::S, Side::N};
-constexpr double kEarthRadius = 6371.0e3;
+constexpr double kEarthRadius = 6370.0e3;  // MITgcm rSphere of the LLC90 grid
 
 TEST(LlcConnectivity, TableIsSymmetricAndOrientationPreserving) {
   int outside = 0;
@@ -162,14 +162,18 @@ TEST(LlcConnectivityReal, HaloCentresAreDxcDycApart) {
         const double actual =
             kEarthRadius * sphere::angle(centre(g, L.index(t, e.j, e.i)), centre(g, L.index(halo->tile, halo->j, halo->i)));
         const double rel = std::abs(actual - expected) / expected;
-        worst = std::max(worst, rel);
-        EXPECT_LT(rel, 2e-3) << "tile " << t << " side " << llc::to_string(s) << " m " << m << ": " << actual << " m vs "
+        // Next to the cube vertices (the ends of an edge) the grid is strongly curved and
+        // MITgcm's DXC/DYC differ from the great-circle distance by up to 2%.
+        const bool near_vertex = m < 2 || m >= nx - 2;
+        if (!near_vertex) worst = std::max(worst, rel);
+        EXPECT_LT(rel, near_vertex ? 3e-2 : 2e-3) << "tile " << t << " side " << llc::to_string(s) << " m " << m << ": " << actual << " m vs "
                              << expected << " m";
         ++checked;
       }
     }
   EXPECT_EQ(checked, (13 * 4 - 4) * nx);
-  std::printf("halo centre distance vs DXC/DYC: worst relative difference %.2e over %d edge cells\n", worst, checked);
+  std::printf("halo centre distance vs DXC/DYC: worst relative difference %.2e (away from cube vertices) over %d edge cells\n",
+              worst, checked);
 }
 
 TEST(LlcConnectivityReal, SharedCornersCoincideWithMitgridFaces) {
@@ -187,21 +191,32 @@ TEST(LlcConnectivityReal, SharedCornersCoincideWithMitgridFaces) {
       for (int i = 0; i <= nx; ++i) {
         if (j != 0 && j != nx && i != 0 && i != nx) continue;  // boundary corners only
         const auto owner = llc::corner_owner(L, t, j, i);
+        const std::size_t f = shape.index(at.y0 + j, at.x0 + i);
+        const auto mit = sphere::to_xyz(r.mit_lon[at.face][f], r.mit_lat[at.face][f]);
         if (!owner) {
           ++outside;
+          // On the domain's edge (south of Antarctica the real grid is degenerate, corners
+          // repeat there) nothing more to check.
+          const bool on_outside_edge = (i == nx && !llc::neighbour(t, Side::E).exists()) ||
+                                       (i == nx && j == 0 && !llc::neighbour(t, Side::S).exists());
+          if (on_outside_edge) continue;
+          // Otherwise no cell has this point as its south-west corner.
+          for (std::size_t q = 0; q < L.points(); ++q)
+            ASSERT_GT(sphere::angle(sphere::to_xyz(g.xg[q], g.yg[q]), mit) * kEarthRadius, 1.0)
+                << "tile " << t << " corner j " << j << " i " << i << " is XG/YG point " << q;
           continue;
         }
         const std::size_t q = L.index(owner->tile, owner->j, owner->i);
-        const std::size_t f = shape.index(at.y0 + j, at.x0 + i);
-        const double d = sphere::angle(sphere::to_xyz(g.xg[q], g.yg[q]),
-                                       sphere::to_xyz(r.mit_lon[at.face][f], r.mit_lat[at.face][f]));
+        const double d = sphere::angle(sphere::to_xyz(g.xg[q], g.yg[q]), mit);
         worst = std::max(worst, d);
         EXPECT_LT(d * kEarthRadius, 1e-3) << "tile " << t << " corner j " << j << " i " << i << " owner " << owner->tile
                                           << "," << owner->j << "," << owner->i;
         ++checked;
       }
   }
-  EXPECT_EQ(outside, 2 * (nx + 1));  // the east edges of tiles 9 and 12
+  // The east edges of tiles 9 and 12, tile 3's south-east corner (the same domain edge), and
+  // the cube vertex that is the north-west corner of tiles 2, 6 and 10.
+  EXPECT_EQ(outside, 2 * (nx + 1) + 4);
   std::printf("shared corners: %d checked, worst distance %.3g m\n", checked, worst * kEarthRadius);
 }
 

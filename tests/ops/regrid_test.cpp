@@ -13,7 +13,7 @@
 #include <fstream>
 #include <limits>
 #include <memory>
-#include <numeric>
+#include <numbers>
 #include <random>
 #include <sstream>
 
@@ -243,13 +243,13 @@ TEST(RegridFactors, HandCaseWeightsFallbackAndLandMask) {
   EXPECT_EQ(out1[4], 1.0f);
   EXPECT_EQ(out1[5], -3.25f);
 
-  const auto& level0 = f.level(0);
-  ASSERT_EQ(level0.ocean_targets().size(), 4u);
-  EXPECT_EQ(std::vector<std::uint32_t>(level0.sources(1).begin(), level0.sources(1).end()),
-            (std::vector<std::uint32_t>{0, 1}));
-  EXPECT_EQ(std::vector<std::uint32_t>(level0.sources(3).begin(), level0.sources(3).end()),
-            (std::vector<std::uint32_t>{8, 10, 11}));
-  EXPECT_EQ(level0.nnz(), 7u);
+  using Points = std::vector<std::uint32_t>;
+  EXPECT_EQ(f.sources(0, 4), (Points{0, 1}));
+  EXPECT_EQ(f.sources(1, 4), (Points{0}));
+  EXPECT_EQ(f.sources(0, 5), (Points{2}));
+  EXPECT_EQ(f.sources(0, 6), (Points{8, 10, 11}));
+  EXPECT_EQ(f.sources(0, 3), (Points{12}));
+  EXPECT_EQ(f.sources(0, 1), Points{});
 }
 
 TEST(RegridFactors, ApplyStartsFromPositiveZeroLikeScipy) {
@@ -282,7 +282,7 @@ RandomCase random_case(unsigned seed, int clustered, int levels) {
       dep[p] = 100.0;
     } else {
       lon[p] = 180.0 * u(rng);
-      lat[p] = std::asin(u(rng)) * 180.0 / M_PI;
+      lat[p] = std::asin(u(rng)) * 180.0 / std::numbers::pi;
       dep[p] = depth(rng);
     }
   }
@@ -337,9 +337,14 @@ TEST(RegridFactors, SameResultWithAnyThreadCount) {
   EXPECT_EQ(files::read_all(dir / "one"), files::read_all(dir / "three"));
 }
 
-TEST(RegridFactors, RejectsBadLevelRequests) {
+TEST(RegridFactors, RejectsBadRequests) {
   HandCase c;
   EXPECT_NE(error_of([&] { Factors::build(c.grid, 3, 90.0); }).find("the grid has 2"), std::string::npos);
+  EXPECT_NE(error_of([&] { Factors::build(c.grid, 2, 0.7); }).find("whole number of rows"), std::string::npos);
+  auto holey = c.grid;
+  holey.yc[7] = std::nan("");
+  EXPECT_NE(error_of([&] { Factors::build(holey, 2, 90.0); }).find("XC/YC of point 7 is not finite"),
+            std::string::npos);
   auto f = Factors::build(c.grid, 2, 90.0);
   std::vector<float> v(13), out(8);
   EXPECT_NE(error_of([&] { f.apply(2, v.data(), out.data()); }).find("have 2 levels, level 2"), std::string::npos);

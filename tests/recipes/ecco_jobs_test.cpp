@@ -3,10 +3,14 @@
 
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "recipes/ecco/config.hpp"
+#include "recipes/ecco/demo_metadata.hpp"
 #include "recipes/ecco/jobs_file.hpp"
 #include "recipes/ecco/timesteps.hpp"
 #include "support/test_support.hpp"
+#include "util/endian.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 
@@ -309,6 +313,190 @@ TEST(EccoRunConfig, ErrorsNameTheFileTheKeyAndTheLine) {
   std::string reversed = kConfig;
   reversed.replace(reversed.find("2017-12-31T12:00:00"), 19, "1991-12-31");
   EXPECT_NE(error(reversed).find("model_end_time 1991-12-31 is not after model_start_time"), std::string::npos);
+}
+
+
+// ---- the CLI: granary ecco jobs / run --------------------------------------------------------
+
+// A run directory: demo metadata, a config, an empty model output tree.
+struct RunFixture {
+  test::TempDir dir;
+  fs::path config = dir / "run.yaml";
+  explicit RunFixture(const fs::path& grid_dir = "grid") {
+    write_demo_metadata(dir / "metadata");
+    files::write_atomic(config, fmt::format("ecco_version: V4r4\n"
+                                            "model_output_dir: model\n"
+                                            "processed_output_dir: out\n"
+                                            "mapping_factors: factors.bin\n"
+                                            "metadata_dir: metadata\n"
+                                            "grid_dir: {}\n"
+                                            "model_start_time: 1992-01-01T12:00:00\n"
+                                            "model_end_time: 2017-12-31T12:00:00\n"
+                                            "history: granary CLI test\n",
+                                            grid_dir.string()));
+  }
+  std::string q(const fs::path& p) const { return "'" + p.string() + "'"; }
+  // A shell command line run in the fixture directory.
+  test::CommandResult shell(const std::string& command_line) const {
+    return test::run_command("cd " + q(dir.path()) + " && " + command_line);
+  }
+  test::CommandResult granary(const std::string& args) const { return shell(test::granary_binary() + " " + args); }
+};
+
+// Every non-comment line's job part (before a trailing comment), as written.
+std::vector<std::string> written_jobs(const fs::path& jobs_file) {
+  std::vector<std::string> lines;
+  std::string text = files::read_text(jobs_file);
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto eol = text.find('\n', pos);
+    std::string line = text.substr(pos, eol - pos);
+    pos = eol == std::string::npos ? text.size() : eol + 1;
+    line = line.substr(0, line.find("  #"));
+    if (!line.empty() && line[0] != '#') lines.push_back(line);
+  }
+  return lines;
+}
+
+TEST(EccoRunCli, JobsFromFlagsAndAll) {
+  RunFixture f;
+  auto r = f.granary("ecco jobs --config run.yaml --out jobs.txt --product latlon --frequency AVG_MON "
+                     "--grouping 1 --timesteps '[732, 1428]' --grouping 0 --timesteps 3");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(written_jobs(f.dir / "jobs.txt"),
+            (std::vector<std::string>{"1,latlon,AVG_MON,[732, 1428]", "0,latlon,AVG_MON,3"}));
+
+  r = f.granary("ecco jobs --config run.yaml --out all.txt --all");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto all = written_jobs(f.dir / "all.txt");
+  ASSERT_EQ(all.size(), 10u);  // demo: SSH at 2 frequencies + 3 monthly groupings, both products
+  EXPECT_EQ(all.front(), "1,native,AVG_MON,all");  // 3D first
+  EXPECT_EQ(all.back(), "3,latlon,AVG_MON,all");
+
+  r = f.granary("ecco jobs --config run.yaml --out bad.txt --grouping 1 --product latlon --frequency AVG_DAY");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is not produced at AVG_DAY"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(f.dir / "bad.txt"));
+  r = f.granary("ecco jobs --config run.yaml --out bad.txt --grouping 0 --grouping 1 --product latlon "
+                "--frequency AVG_MON --timesteps 1 --timesteps 2 --timesteps 3");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--timesteps given 3 times for 2 --grouping"), std::string::npos) << r.err;
+  r = f.granary("ecco jobs --config run.yaml --out bad.txt");  // stdin is /dev/null: no prompts
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no jobs given"), std::string::npos) << r.err;
+}
+
+TEST(EccoRunCli, JobsFromPrompts) {
+  RunFixture f;
+  // Invalid answers are asked again; an empty answer takes the default.
+  auto r = f.shell("printf 'native\\n9\\n1\\nAVG_DAY\\nAVG_MON\\n2\\ny\\n\\n0\\nSNAP\\nAVG_DAY\\n[24, 48]\\nn\\n' | " +
+                     test::granary_binary() + " ecco jobs --config run.yaml --out jobs.txt --interactive");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("ocean potential temperature and salinity"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("'9' is not a native grouping number"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("'AVG_DAY': choose one of AVG_MON"), std::string::npos) << r.out;
+  EXPECT_EQ(written_jobs(f.dir / "jobs.txt"),
+            (std::vector<std::string>{"1,native,AVG_MON,2", "0,latlon,AVG_DAY,[24, 48]"}));
+  // Input that ends mid-job writes nothing.
+  r = f.shell("printf 'native\\n' | " + test::granary_binary() +
+                " ecco jobs --config run.yaml --out cut.txt --interactive");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("input ended"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(f.dir / "cut.txt"));
+}
+
+TEST(EccoRunCli, DryRunPrintsThePlanAndJobsThatCannotRun) {
+  RunFixture f;
+  touch_field(f.dir.path() / "model", "SSH", Frequency::AvgMon, {732, 1428, 2172});
+  files::write_atomic(f.dir / "jobs.txt", "0,native,AVG_MON,all\n0,latlon,AVG_MON,[1428]\n");
+  auto r = f.granary("ecco run --config run.yaml --jobs jobs.txt --dry-run");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("job 0,native,AVG_MON,all (jobs.txt:1) 'dynamic sea surface height': 3 task(s)"),
+            std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("native/mon_mean/SEA_SURFACE_HEIGHT/SEA_SURFACE_HEIGHT_mon_mean_1992-01_ECCO_V4r4_native_"
+                       "llc0090.nc"),
+            std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("plan: 2 job(s), 4 task(s)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("WARNING: mapping_factors " + (f.dir / "factors.bin").string() +
+                       " does not exist: 1 lat-lon task(s) need it"),
+            std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(f.dir / "out"));  // nothing written, not even a report
+
+  files::write_atomic(f.dir / "jobs.txt", "0,native,AVG_MON,2\n1,native,AVG_MON,all\n");
+  r = f.granary("ecco run --config run.yaml --jobs jobs.txt --dry-run");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("CANNOT RUN (jobs.txt:2)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("no model output for field(s) THETA, SALT"), std::string::npos) << r.out;
+
+  files::write_atomic(f.dir / "jobs.txt", "0,native,AVG_MON,all\n7,native,AVG_MON,all\n");
+  r = f.granary("ecco run --config run.yaml --jobs jobs.txt --dry-run");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("jobs.txt:2: unknown native grouping 7 (valid: 0 to 3"), std::string::npos) << r.err;
+}
+
+TEST(EccoRunCli, RequireInputNeedsATerminalOrAnswers) {
+  RunFixture f;
+  touch_field(f.dir.path() / "model", "SSH", Frequency::AvgMon, {732});
+  files::write_atomic(f.dir / "jobs.txt", "0,native,AVG_MON,all\n");
+  auto r = f.granary("ecco run --config run.yaml --jobs jobs.txt --require-input");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--require-input asks before each job and needs a terminal"), std::string::npos) << r.err;
+  // Declined: nothing runs (so the grid, which does not exist here, is never loaded).
+  r = f.shell("echo n | " + test::granary_binary() +
+                " ecco run --config run.yaml --jobs jobs.txt --require-input --report r.json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto report = nlohmann::json::parse(files::read_text(f.dir / "r.json"));
+  EXPECT_EQ(report.at("totals").at("tasks"), 0);
+  EXPECT_EQ(report.at("jobs")[0].at("warnings")[0], "not run: declined at the --require-input prompt");
+}
+
+void write_compact_field(const fs::path& path, float base, std::size_t values = 105300) {
+  std::vector<std::byte> raw(values * 4);
+  for (std::size_t k = 0; k < values; ++k) store_be(&raw[4 * k], base + 1e-4f * static_cast<float>(k % 1000));
+  files::write_atomic(path, raw);
+}
+
+TEST(EccoRunCli, RunsInWorkerProcessesReportsFailuresAndResumes) {
+  GRANARY_REQUIRE_REAL_DATA(data);
+  RunFixture f(data / "ecco" / "grid_llc90");
+  const fs::path dir = f.dir / "model" / "diags_monthly" / "SSH_mon_mean";
+  fs::create_directories(dir);
+  for (int t : {732, 1428, 2172}) write_compact_field(dir / fmt::format("SSH_mon_mean.{:010d}.data", t), 0.1f * t);
+  write_compact_field(dir / "SSH_mon_mean.0000002904.data", 1.0f, 1000);  // truncated
+  files::write_atomic(f.dir / "jobs.txt", "0,native,AVG_MON,all\n");
+
+  auto r = f.granary("ecco run --config run.yaml --jobs jobs.txt -j 2 --report r1.json");
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // one task FAILED
+  EXPECT_NE(r.out.find("1 FAILED, 3 SUCCESS"), std::string::npos) << r.out;
+  auto report = nlohmann::json::parse(files::read_text(f.dir / "r1.json"));
+  EXPECT_EQ(report.at("workers"), 2);
+  const auto& job = report.at("jobs")[0];
+  EXPECT_EQ(job.at("key"), "0,native,AVG_MON,all");
+  ASSERT_EQ(job.at("results").size(), 4u);
+  for (int k = 0; k < 3; ++k) {
+    const auto& result = job.at("results")[k];
+    ASSERT_EQ(result.at("status"), "SUCCESS") << result.dump();
+    fs::path output = result.at("output").get<std::string>();
+    EXPECT_EQ(result.at("sha256"), files::sha256_file(output));
+    EXPECT_EQ(result.at("bytes").get<std::uintmax_t>(), fs::file_size(output));
+  }
+  EXPECT_EQ(job.at("results")[3].at("status"), "FAILED");
+  EXPECT_NE(job.at("results")[3].at("error").get<std::string>().find("SSH_mon_mean.0000002904.data"),
+            std::string::npos);
+  EXPECT_EQ(report.at("totals").at("outputs_written"), 3);
+
+  // A rerun skips what exists and still reports the broken input; the default report path.
+  r = f.granary("ecco run --config run.yaml --jobs jobs.txt -j 2");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("1 FAILED, 3 SKIP"), std::string::npos) << r.out;
+  ASSERT_TRUE(fs::is_directory(f.dir / "out" / "reports"));
+  EXPECT_EQ(std::distance(fs::directory_iterator(f.dir / "out" / "reports"), fs::directory_iterator{}), 1);
+
+  // Without the broken timestep everything succeeds: exit code 0.
+  files::write_atomic(f.dir / "jobs.txt", "0,native,AVG_MON,[732, 2172]\n");
+  r = f.granary("ecco run --config run.yaml --jobs jobs.txt -j 1 --overwrite --report r3.json");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("2 SUCCESS"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -16,6 +18,7 @@
 
 #include "run/framing.hpp"
 #include "run/local_executor.hpp"
+#include "support/test_support.hpp"
 
 namespace granary::run {
 namespace {
@@ -161,7 +164,7 @@ TEST(RunLocalExecutor, CrashedWorkersFailTheirTaskAndAreReplaced) {
       ::raise(SIGSEGV);
     }
     if (i == 7) std::_Exit(4);
-    std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
     return {{"status", "SUCCESS"}, {"i", i}};
   }, options);
   ASSERT_EQ(outcome.results.size(), 20u);
@@ -254,8 +257,13 @@ TEST(RunLocalExecutor, SecondInterruptKillsRunningWorkers) {
   PoolOptions options;
   options.workers = 2;
   auto start = std::chrono::steady_clock::now();
-  auto outcome = run_local(numbered_tasks(6), [](const json& p) -> json {
+  // Task 0 signals only once task 1 runs (the marker file), so that two tasks are running.
+  test::TempDir dir;
+  const auto marker = dir / "task-1-started";
+  auto outcome = run_local(numbered_tasks(6), [&](const json& p) -> json {
+    if (p.at("i") == 1) std::ofstream(marker).put('1');
     if (p.at("i") == 0) {
+      while (!std::filesystem::exists(marker)) std::this_thread::sleep_for(std::chrono::milliseconds(2));
       ::kill(getppid(), SIGINT);
       std::this_thread::sleep_for(std::chrono::milliseconds(300));
       ::kill(getppid(), SIGINT);

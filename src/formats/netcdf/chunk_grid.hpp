@@ -17,8 +17,7 @@ class ChunkGrid {
 
   // Copies chunk `index` of `array` (the whole array, elements of `element_size` bytes) to
   // `chunk` (chunk_elements() x element_size bytes), zero-filling beyond the array's edge.
-  void gather(std::size_t index, const std::byte* array, std::size_t element_size,
-              std::byte* chunk) const;
+  void gather(std::size_t index, const std::byte* array, std::size_t element_size, std::byte* chunk) const;
 
  private:
   std::vector<std::size_t> shape_, chunk_, per_dim_;

@@ -1,12 +1,12 @@
 #include "formats/netcdf/chunk_writer.hpp"
 
+#include <hdf5.h>
+
 #include <algorithm>
 #include <bit>
 #include <chrono>
 #include <memory>
 #include <utility>
-
-#include <hdf5.h>
 
 #include "formats/netcdf/chunk_codec.hpp"
 #include "formats/netcdf/chunk_grid.hpp"
@@ -111,8 +111,8 @@ class DatasetChecker {
     for (std::size_t d = 0; d < shape.size(); ++d) {
       equal &= dims[d] == shape[d];
       if (dims[d] > shape[d] || (max[d] != H5S_UNLIMITED && max[d] < shape[d]))
-        problem(fmt::format("the HDF5 dataset has {} elements along dimension {}, expected {}", dims[d],
-                            d, shape[d]));
+        problem(fmt::format("the HDF5 dataset has {} elements along dimension {}, expected {}", dims[d], d,
+                            shape[d]));
     }
     if (equal) return;
     std::vector<hsize_t> want(shape.begin(), shape.end());
@@ -134,14 +134,16 @@ class DatasetChecker {
       unsigned flags = 0, config = 0, cd[8] = {};
       std::size_t n_cd = 8;
       char name[64] = {};
-      H5Z_filter_t id = H5Pget_filter2(dcpl, static_cast<unsigned>(i), &flags, &n_cd, cd, sizeof name, name, &config);
+      H5Z_filter_t id =
+          H5Pget_filter2(dcpl, static_cast<unsigned>(i), &flags, &n_cd, cd, sizeof name, name, &config);
       order += fmt::format("{}{}", i ? "->" : "", name[0] ? name : std::to_string(id).c_str());
       if (id == H5Z_FILTER_SHUFFLE && i == 0 && !p.deflate_level)
         p.shuffle_element_size = size_of(v_.type);
       else if (id == H5Z_FILTER_DEFLATE && n_cd >= 1 && !p.deflate_level)
         p.deflate_level = static_cast<int>(cd[0]);
       else
-        problem(fmt::format("filter pipeline {} cannot be pre-compressed here (only shuffle->deflate)", order));
+        problem(
+            fmt::format("filter pipeline {} cannot be pre-compressed here (only shuffle->deflate)", order));
     }
     const auto& e = v_.encoding;
     bool matches = (p.shuffle_element_size != 0) == e.shuffle && p.deflate_level.has_value() == e.deflate &&
@@ -222,7 +224,8 @@ ChunkPhaseSeconds write_direct_chunks(const std::filesystem::path& file, std::sp
         auto offset = tg.grid.offset(index - tg.first_chunk);
         std::vector<hsize_t> h5_offset(offset.begin(), offset.end());
         // Filter mask 0: every filter of the pipeline has been applied to these bytes.
-        if (H5Dwrite_chunk(tg.dataset.get(), H5P_DEFAULT, 0, h5_offset.data(), chunk.size(), chunk.data()) < 0)
+        if (H5Dwrite_chunk(tg.dataset.get(), H5P_DEFAULT, 0, h5_offset.data(), chunk.size(), chunk.data()) <
+            0)
           fail("{}: variable '{}': HDF5 H5Dwrite_chunk of chunk {} failed: {}", path, tg.variable->name,
                index - tg.first_chunk, hdf5_errors());
         write_inside_run += seconds_since(tw);
@@ -233,7 +236,8 @@ ChunkPhaseSeconds write_direct_chunks(const std::filesystem::path& file, std::sp
 
   t = Clock::now();
   for (auto& tg : targets)
-    if (tg.dataset.close() < 0) fail("{}: variable '{}': HDF5 H5Dclose failed: {}", path, tg.variable->name, hdf5_errors());
+    if (tg.dataset.close() < 0)
+      fail("{}: variable '{}': HDF5 H5Dclose failed: {}", path, tg.variable->name, hdf5_errors());
   if (h5.close() < 0) fail("{}: HDF5 cannot close {}: {}", path, file.string(), hdf5_errors());
   seconds.write += seconds_since(t);
   return seconds;

@@ -48,13 +48,20 @@ bool contains_nan_as(std::span<const std::byte> values) {
 
 std::vector<std::byte> fill_bytes(Type t, double value) {
   switch (t) {
-    case Type::Int8: return one<std::int8_t>(value);
-    case Type::Int16: return one<std::int16_t>(value);
-    case Type::Int32: return one<std::int32_t>(value);
-    case Type::Int64: return one<std::int64_t>(value);
-    case Type::Float32: return one<float>(value);
-    case Type::Float64: return one<double>(value);
-    case Type::String: return {};
+    case Type::Int8:
+      return one<std::int8_t>(value);
+    case Type::Int16:
+      return one<std::int16_t>(value);
+    case Type::Int32:
+      return one<std::int32_t>(value);
+    case Type::Int64:
+      return one<std::int64_t>(value);
+    case Type::Float32:
+      return one<float>(value);
+    case Type::Float64:
+      return one<double>(value);
+    case Type::String:
+      return {};
   }
   return {};
 }

@@ -18,13 +18,14 @@ class OrderedRun {
  public:
   OrderedRun(std::size_t count, std::size_t window) : count_(count), slots_(window) {}
 
-  void work(unsigned worker,
-            const std::function<void(std::size_t, unsigned, Buffer&)>& produce) {
+  void work(unsigned worker, const std::function<void(std::size_t, unsigned, Buffer&)>& produce) {
     while (true) {
       std::size_t index;
       {
         std::unique_lock lock(mutex_);
-        slot_free_.wait(lock, [&] { return failed_ || next_claim_ >= count_ || next_claim_ < next_consume_ + slots_.size(); });
+        slot_free_.wait(lock, [&] {
+          return failed_ || next_claim_ >= count_ || next_claim_ < next_consume_ + slots_.size();
+        });
         if (failed_ || next_claim_ >= count_) return;
         index = next_claim_++;
       }

@@ -36,14 +36,21 @@ bool representable(double v, Type t) {
            v <= static_cast<double>(hi);
   };
   switch (t) {
-    case Type::Int8: return in_int_range(INT8_MIN, INT8_MAX);
-    case Type::Int16: return in_int_range(INT16_MIN, INT16_MAX);
-    case Type::Int32: return in_int_range(INT32_MIN, INT32_MAX);
+    case Type::Int8:
+      return in_int_range(INT8_MIN, INT8_MAX);
+    case Type::Int16:
+      return in_int_range(INT16_MIN, INT16_MAX);
+    case Type::Int32:
+      return in_int_range(INT32_MIN, INT32_MAX);
     // 2^63 itself is not an int64; the largest double below it is.
-    case Type::Int64: return in_int_range(INT64_MIN, 9223372036854774784.0);
-    case Type::Float32: return !std::isfinite(v) || std::fabs(v) <= FLT_MAX;
-    case Type::Float64: return true;
-    case Type::String: return false;
+    case Type::Int64:
+      return in_int_range(INT64_MIN, 9223372036854774784.0);
+    case Type::Float32:
+      return !std::isfinite(v) || std::fabs(v) <= FLT_MAX;
+    case Type::Float64:
+      return true;
+    case Type::String:
+      return false;
   }
   return false;
 }
@@ -135,8 +142,8 @@ std::vector<VariablePlan> plan_storage(const Dataset& ds, std::size_t direct_min
       plan.chunks = v.encoding.chunks;
     else if (plan.filtered)
       plan.chunks = default_chunks(plan.shape, size_of(v.type));
-    plan.direct_chunks = plan.filtered && plan.element_count > 0 &&
-                         plan.element_count * size_of(v.type) >= direct_min_bytes;
+    plan.direct_chunks =
+        plan.filtered && plan.element_count > 0 && plan.element_count * size_of(v.type) >= direct_min_bytes;
 
     // netCDF-C stores a variable that shares a dimension's name without being its
     // coordinate variable under a prefixed HDF5 name (NON_COORD_PREPEND).

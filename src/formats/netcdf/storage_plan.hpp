@@ -12,14 +12,14 @@
 namespace granary::nc {
 
 struct VariablePlan {
-  std::vector<std::size_t> shape;    // from the dimensions; empty for a scalar
-  std::vector<std::size_t> chunks;   // empty: not chunked by us (contiguous, or netCDF-C's
-                                     // default when a dimension is unlimited)
+  std::vector<std::size_t> shape;   // from the dimensions; empty for a scalar
+  std::vector<std::size_t> chunks;  // empty: not chunked by us (contiguous, or netCDF-C's
+                                    // default when a dimension is unlimited)
   std::size_t element_count = 1;
   bool has_unlimited_dim = false;
-  bool filtered = false;             // deflate and/or shuffle
-  bool direct_chunks = false;        // compressed in parallel, written with H5Dwrite_chunk
-  std::string hdf5_name;             // the HDF5 dataset netCDF-C creates for this variable
+  bool filtered = false;       // deflate and/or shuffle
+  bool direct_chunks = false;  // compressed in parallel, written with H5Dwrite_chunk
+  std::string hdf5_name;       // the HDF5 dataset netCDF-C creates for this variable
 };
 
 // Compressed variables of at least `direct_min_bytes` take the direct-chunk route. Throws

@@ -2,14 +2,14 @@
 // uncompressed variables written by it too.
 #include "formats/netcdf/writer.hpp"
 
+#include <netcdf.h>
+
 #include <chrono>
 #include <filesystem>
 #include <thread>
 #include <type_traits>
 #include <utility>
 #include <variant>
-
-#include <netcdf.h>
 
 #include "formats/netcdf/chunk_writer.hpp"
 #include "formats/netcdf/fill_value.hpp"
@@ -26,13 +26,20 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 
 nc_type nc_type_of(Type t) {
   switch (t) {
-    case Type::Int8: return NC_BYTE;
-    case Type::Int16: return NC_SHORT;
-    case Type::Int32: return NC_INT;
-    case Type::Int64: return NC_INT64;
-    case Type::Float32: return NC_FLOAT;
-    case Type::Float64: return NC_DOUBLE;
-    case Type::String: return NC_STRING;
+    case Type::Int8:
+      return NC_BYTE;
+    case Type::Int16:
+      return NC_SHORT;
+    case Type::Int32:
+      return NC_INT;
+    case Type::Int64:
+      return NC_INT64;
+    case Type::Float32:
+      return NC_FLOAT;
+    case Type::Float64:
+      return NC_DOUBLE;
+    case Type::String:
+      return NC_STRING;
   }
   return NC_NAT;
 }
@@ -70,7 +77,8 @@ int put_attribute(int nc, int varid, const Attribute& a) {
         if constexpr (std::is_same_v<T, std::string>)
           return nc_put_att_text(nc, varid, name, v.size(), v.data());
         else if constexpr (std::is_same_v<T, std::vector<std::int8_t>>)
-          return nc_put_att_schar(nc, varid, name, NC_BYTE, v.size(), reinterpret_cast<const signed char*>(v.data()));
+          return nc_put_att_schar(nc, varid, name, NC_BYTE, v.size(),
+                                  reinterpret_cast<const signed char*>(v.data()));
         else if constexpr (std::is_same_v<T, std::vector<std::int16_t>>)
           return nc_put_att_short(nc, varid, name, NC_SHORT, v.size(), v.data());
         else if constexpr (std::is_same_v<T, std::vector<std::int32_t>>)
@@ -86,7 +94,8 @@ int put_attribute(int nc, int varid, const Attribute& a) {
       a.value);
 }
 
-void put_attributes(const NcFile& f, int varid, const std::vector<Attribute>& attributes, const std::string& owner) {
+void put_attributes(const NcFile& f, int varid, const std::vector<Attribute>& attributes,
+                    const std::string& owner) {
   for (const auto& a : attributes)
     f.check(put_attribute(f.id(), varid, a), fmt::format("attribute '{}' of {}", a.name, owner));
 }
@@ -100,7 +109,8 @@ int define_variable(const NcFile& f, const Variable& v, const VariablePlan& plan
     ids.push_back(id);
   }
   int varid = -1;
-  f.check(nc_def_var(f.id(), v.name.c_str(), nc_type_of(v.type), static_cast<int>(ids.size()), ids.data(), &varid),
+  f.check(nc_def_var(f.id(), v.name.c_str(), nc_type_of(v.type), static_cast<int>(ids.size()), ids.data(),
+                     &varid),
           what("nc_def_var"));
   if (!plan.chunks.empty())
     f.check(nc_def_var_chunking(f.id(), varid, NC_CHUNKED, plan.chunks.data()), what("nc_def_var_chunking"));

@@ -45,14 +45,17 @@ Edge neighbour(int tile, Side side) { return kEdges.at(tile)[static_cast<int>(si
 std::optional<Located> locate(int nx, int tile, int x2, int y2) {
   const int n2 = 2 * nx;
   Located at{tile, x2, y2, {AxisImage{0, 1}, AxisImage{1, 1}}};
-  // Two hops reach any point within one cell of a tile; a third would mean a bad request.
-  for (int hop = 0; hop < 3; ++hop) {
+  // One hop reaches a halo cell or face; a tile corner may take up to three (tile 10's
+  // north-east corner is tile 2's (0, 0) by way of tiles 11 and 1). Around a cube vertex
+  // that no tile owns as a (0, 0) corner the hops go round in a circle: give up.
+  for (int hop = 0; hop <= 4; ++hop) {
     Side side;
     if (at.x2 < 0) side = W;
     else if (at.x2 >= n2) side = E;
     else if (at.y2 < 0) side = S;
     else if (at.y2 >= n2) side = N;
     else return at;
+    if (hop == 4) break;
     const Edge to = neighbour(at.tile, side);
     if (!to.exists()) return std::nullopt;
     const bool across_x = normal_axis(side) == 0;

@@ -77,7 +77,9 @@ struct TileIndex {
 // a halo cell. nullopt outside the domain.
 std::optional<TileIndex> cell_at(const Layout& L, int tile, int j, int i);
 // The cell whose south-west corner (XG, YG) is tile corner (j, i), 0 <= i, j <= nx
-// (j or i = nx: corners on the north/east edge). nullopt outside the domain.
+// (j or i = nx: corners on the north/east edge). nullopt when no cell has that point as its
+// south-west corner: on the outside edge of the domain, and at the cube vertex where tiles
+// 2, 6 and 10 all have their north-west corner.
 std::optional<TileIndex> corner_owner(const Layout& L, int tile, int j, int i);
 
 // For every point p (tile order), the point index of the adjacent cell across `side`

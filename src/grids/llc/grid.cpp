@@ -97,6 +97,8 @@ std::vector<double> Grid::hfac(Location loc, int k) const {
 const std::uint8_t* Grid::mask_level(Location loc, int k) const {
   if (k < 0 || k >= nz) fail("{}: level {} out of range (grid has {} levels)", dir, k, nz);
   const auto& m = loc == Location::C ? mask_c : loc == Location::W ? mask_w : mask_s;
+  if (m.size() < static_cast<std::size_t>(k + 1) * points())
+    fail("{}: mask{} of level {} was not built (grids from load_grid have every level)", dir, to_string(loc), k);
   return m.data() + static_cast<std::size_t>(k) * points();
 }
 

@@ -51,7 +51,7 @@ struct Grid {
 
 // Loads the grid. nx is inferred from XC's .meta (dimList nx x 13nx). Missing required
 // files (XC, YC, Depth, RC, RF, DRF, DXG, DYG) are errors naming the file. Masks are built
-// here (about 50 ms for LLC90 x 50 levels).
+// here (tens of milliseconds for LLC90 x 50 levels).
 Grid load_grid(const std::string& dir);
 
 // One 2D grid field (NAME.data, big-endian float64 compact, with or without .meta) in tile

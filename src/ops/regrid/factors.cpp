@@ -2,7 +2,6 @@
 
 #include <bit>
 #include <cmath>
-#include <mutex>
 
 #include <fmt/format.h>
 #include <zlib.h>
@@ -40,12 +39,6 @@ void crc_doubles(uLong& crc, const std::vector<double>& values) {
 
 }  // namespace
 
-struct Factors::Cache {
-  explicit Cache(int levels) : once(new std::once_flag[levels]), levels(levels) {}
-  std::unique_ptr<std::once_flag[]> once;
-  std::vector<LevelMatrix> levels;
-};
-
 std::string geometry_crc32(const llc::Grid& grid) {
   uLong crc = ::crc32_z(0L, nullptr, 0);
   crc_doubles(crc, grid.xc);
@@ -53,17 +46,17 @@ std::string geometry_crc32(const llc::Grid& grid) {
   return fmt::format("{:08x}", static_cast<std::uint32_t>(crc));
 }
 
-Factors::Factors(FactorsData data, std::string origin)
-    : data_(std::move(data)), origin_(std::move(origin)), cache_(std::make_unique<Cache>(data_.params.levels)) {}
-Factors::Factors(Factors&&) noexcept = default;
-Factors& Factors::operator=(Factors&&) noexcept = default;
-Factors::~Factors() = default;
+Factors::Factors(FactorsData data, std::string origin) : data_(std::move(data)), origin_(std::move(origin)) {}
 
 Factors Factors::build(const llc::Grid& grid, int levels, double resolution, int threads) {
   if (levels < 1 || levels > grid.nz)
     fail("{}: cannot build factors for {} levels, the grid has {}", grid.dir, levels, grid.nz);
   if (grid.xc.size() != grid.points() || grid.yc.size() != grid.points())
     fail("{}: grid is incomplete (XC or YC has the wrong size)", grid.dir);
+  for (std::size_t i = 0; i < grid.points(); ++i)
+    if (!std::isfinite(grid.xc[i]) || !std::isfinite(grid.yc[i]))
+      fail("{}: XC/YC of point {} is not finite ({}, {}); the lat-lon mapping needs every cell centre", grid.dir,
+           i, grid.xc[i], grid.yc[i]);
   FactorsData d;
   FactorsParams& p = d.params;
   p.target = TargetGrid::with_resolution(resolution);
@@ -101,17 +94,17 @@ std::vector<std::uint8_t> Factors::ocean_mask(int k) const {
   return regrid::ocean_mask(data_, k);
 }
 
-const LevelMatrix& Factors::level(int k) const {
+std::vector<std::uint32_t> Factors::sources(int k, std::size_t target) const {
   check_level_index(k);
-  std::call_once(cache_->once[k], [&] { cache_->levels[k] = LevelMatrix::expand(data_, k); });
-  return cache_->levels[k];
+  if (target >= data_.params.target.size())
+    fail("factors {}: target cell {} out of range ({} cells)", origin_, target, data_.params.target.size());
+  return target_sources(data_, k, target);
 }
 
-void Factors::expand_all() const {
-  for (int k = 0; k < levels(); ++k) level(k);
+void Factors::apply(int k, const float* src, float* out) const {
+  check_level_index(k);
+  apply_level(data_, k, src, out);
 }
-
-void Factors::apply(int k, const float* src, float* out) const { level(k).apply(src, out); }
 
 void Factors::check_levels(int field_levels) const {
   if (field_levels > levels()) fail("factors {} have {} levels, the field has {}", origin_, levels(), field_levels);

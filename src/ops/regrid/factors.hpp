@@ -7,16 +7,17 @@
 //     effective radius sqrt(cell area / pi) (at most 100, nearest first); without any,
 //     the nearest wet source (weight 1).
 // Built once (a kd-tree walk per target over all points serves all levels), stored in one
-// file (factors_file.hpp), held in memory while a process runs. A level's matrix is
-// expanded on its first use and cached; every const member is thread-safe.
+// file (factors_file.hpp), held in memory while a process runs (~3 MB for LLC90). A level's
+// weights are derived from that compact form as they are applied (level_weights.hpp), so
+// there is no per-level state: every const member is thread-safe, and a process may fork
+// workers after loading.
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "grids/llc/grid.hpp"
 #include "ops/regrid/factors_data.hpp"
-#include "ops/regrid/level_matrix.hpp"
+#include "ops/regrid/level_weights.hpp"
 #include "ops/regrid/target_grid.hpp"
 
 namespace granary::regrid {
@@ -27,10 +28,6 @@ class Factors {
   static Factors build(const llc::Grid& grid, int levels, double resolution = 0.5, int threads = 0);
   static Factors load(const std::string& path);
   void save(const std::string& path) const;
-
-  Factors(Factors&&) noexcept;
-  Factors& operator=(Factors&&) noexcept;
-  ~Factors();
 
   int levels() const { return data_.params.levels; }
   const TargetGrid& target() const { return data_.params.target; }
@@ -47,10 +44,9 @@ class Factors {
   // src: points() float32 values of level k in tile order (dry points are not read).
   // out: target().size() values; NaN on land. Bit-identical to the oracle's B_k^T v.
   void apply(int k, const float* src, float* out) const;
-  // The expanded matrix of level k (built on first use, then cached).
-  const LevelMatrix& level(int k) const;
-  // Expands every level now, e.g. before forking workers that should share the pages.
-  void expand_all() const;
+  // The source points of one target cell at level k, ascending (each weighs 1/size);
+  // empty for land.
+  std::vector<std::uint32_t> sources(int k, std::size_t target) const;
 
   // Errors naming the factors' origin unless they fit a field of `field_levels` levels
   // ("factors FILE have 10 levels, the field has 50") ...
@@ -59,13 +55,11 @@ class Factors {
   void check_grid(const llc::Grid& grid) const;
 
  private:
-  struct Cache;
   Factors(FactorsData data, std::string origin);
   void check_level_index(int k) const;
 
   FactorsData data_;
   std::string origin_;
-  std::unique_ptr<Cache> cache_;
 };
 
 // CRC-32 of XC then YC (float64, little-endian, tile order) as 8 hex digits.

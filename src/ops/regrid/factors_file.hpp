@@ -2,8 +2,8 @@
 // The lat-lon mapping factors file: ONE file holding every level (docs/factors-format.md).
 //
 // It stores the level-independent neighbour search plus one wet bitmask per level; a
-// level's sparse matrix is derived from them when it is first used (level_matrix.hpp).
-// That is ~3.5 MB for LLC90 x 50 levels instead of ~75 MB of expanded per-level matrices.
+// level's weights are derived from them when the level is applied (level_weights.hpp).
+// That is ~3.2 MB for LLC90 x 50 levels instead of ~80 MB of per-level sparse matrices.
 //
 // Layout, version 1. Integers are little-endian; arrays are packed, no padding.
 //

@@ -1,7 +1,7 @@
 #pragma once
 // The level-independent part of the lat-lon mapping: one kd-tree search per target cell
 // over ALL source points (land included). Every level's land mask and sparse matrix follow
-// from it by filtering with that level's wet mask (see level_matrix.hpp), because the
+// from it by filtering with that level's wet mask (see level_weights.hpp), because the
 // nearest wet source of an ocean target is its nearest point overall.
 #include <cstdint>
 #include <span>

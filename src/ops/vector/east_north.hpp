@@ -6,8 +6,10 @@
 //   uc(i) = (u(i) + u(i+1)) / 2,   vc(j) = (v(j) + v(j+1)) / 2
 //   E = uc AngleCS - vc AngleSN,   N = uc AngleSN + vc AngleCS
 // u(i+1) on a tile's east edge is the east neighbour's west-face value: its u, or, on a
-// rotated neighbour, its v with the sign the edge turn gives (llc/connectivity.hpp); the
-// same holds for v(j+1) on north edges. Outside the domain the face value is 0.
+// rotated neighbour, its v (llc/connectivity.hpp); the same holds for v(j+1) on north edges.
+// The component normal to a seam never changes sign on the LLC grid (the outward normal of
+// one tile is the inward normal of the next); only tangential components do, and centring
+// does not use them. Outside the domain the face value is 0.
 // Cells whose own faces are dry get the interpolation of whatever is wet (0 when nothing
 // is): mask them with maskC for output.
 #include "grids/llc/grid.hpp"

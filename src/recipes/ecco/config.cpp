@@ -104,7 +104,9 @@ RunConfig parse_run_config(const std::string& yaml_text, const fs::path& source)
 
 RunConfig load_run_config(const fs::path& path) {
   if (!fs::is_regular_file(path)) fail("{}: config file not found", path.string());
-  return parse_run_config(files::read_text(path), path);
+  // Absolute, so the paths it resolves (and the reports quoting them) do not depend on the
+  // directory a worker or a later reader runs in.
+  return parse_run_config(files::read_text(path), fs::absolute(path).lexically_normal());
 }
 
 }  // namespace granary::ecco

@@ -242,7 +242,7 @@ Json global_product(bool latlon) {
 }
 
 // One table row per grouping x product x frequency, with the file name of its first granule.
-std::vector<PodaacRow> podaac_rows() {
+std::vector<PodaacRow> podaac_rows(const std::string& native_grid_label) {
   struct Dataset {
     const char* filename;
     const char* title;
@@ -253,7 +253,8 @@ std::vector<PodaacRow> podaac_rows() {
                               {"OCEAN_VELOCITY", "Ocean Velocity", "OVE"},
                               {"OCEAN_AND_ICE_SURFACE_STRESS", "Ocean Surface Stress", "STR"}};
   std::vector<PodaacRow> rows;
-  const ProductStrings strings;
+  ProductStrings strings;
+  strings.grid_label_native = native_grid_label;
   for (const auto& d : datasets)
     for (Product product : {Product::Latlon, Product::Native})
       for (Frequency f : {Frequency::AvgDay, Frequency::AvgMon}) {
@@ -282,7 +283,7 @@ void write_json(const fs::path& dir, const std::string& suffix, const Json& cont
 
 }  // namespace
 
-void write_demo_metadata(const fs::path& dir) {
+void write_demo_metadata(const fs::path& dir, const std::string& native_grid_label) {
   fs::create_directories(dir);
   write_json(dir, "groupings_for_native_datasets.json", groupings("native"));
   write_json(dir, "groupings_for_latlon_datasets.json", groupings("latlon"));
@@ -295,7 +296,7 @@ void write_demo_metadata(const fs::path& dir) {
   write_json(dir, "global_metadata_for_all_datasets.json", global_all());
   write_json(dir, "global_metadata_for_native_datasets.json", global_product(false));
   write_json(dir, "global_metadata_for_latlon_datasets.json", global_product(true));
-  files::write_atomic(dir / kDefaultPodaacCsv, format_podaac_csv(podaac_rows(), kVersion));
+  files::write_atomic(dir / kDefaultPodaacCsv, format_podaac_csv(podaac_rows(native_grid_label), kVersion));
 }
 
 }  // namespace granary::ecco

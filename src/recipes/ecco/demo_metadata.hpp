@@ -10,10 +10,13 @@
 //                                   latlon oceTAUE, oceTAUN (vector from oceTAUX/oceTAUY)
 // Model fields needed: SSH, THETA, SALT, UVEL, VVEL, oceTAUX, oceTAUY (monthly), SSH (daily).
 #include <filesystem>
+#include <string>
 
 namespace granary::ecco {
 
 // Writes the demo metadata files into dir (created if needed; each file appears atomically).
-void write_demo_metadata(const std::filesystem::path& dir);
+// native_grid_label names the native grid in the PO.DAAC table's file names (llc0030 for a
+// synthetic LLC30 grid), so that native products find their dataset row.
+void write_demo_metadata(const std::filesystem::path& dir, const std::string& native_grid_label = "llc0090");
 
 }  // namespace granary::ecco

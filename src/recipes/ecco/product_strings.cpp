@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "recipes/ecco/config.hpp"
 #include "util/error.hpp"
 
 namespace granary::ecco {
@@ -55,6 +56,14 @@ ProductStrings ProductStrings::from_map(const std::map<std::string, std::string>
 
 ModelClock ProductStrings::clock() const {
   return ModelClock::parse(model_start_time, model_end_time, "product strings");
+}
+
+ProductStrings product_strings_of(const RunConfig& config) {
+  auto values = config.product_strings;
+  values["ecco_version"] = config.ecco_version;
+  values["model_start_time"] = config.model_start_time;
+  values["model_end_time"] = config.model_end_time;
+  return ProductStrings::from_map(values, config.source.string());
 }
 
 }  // namespace granary::ecco

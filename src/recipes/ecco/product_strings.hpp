@@ -10,6 +10,8 @@
 
 namespace granary::ecco {
 
+struct RunConfig;  // recipes/ecco/config.hpp
+
 struct ProductStrings {
   std::string ecco_version = "V4r4";
   std::string product_version = "Version 4, Release 4";
@@ -41,5 +43,8 @@ struct ProductStrings {
 
   ModelClock clock() const;  // from model_start_time / model_end_time
 };
+
+// from_map of the config's product_strings plus its ecco_version and model times.
+ProductStrings product_strings_of(const RunConfig& config);
 
 }  // namespace granary::ecco

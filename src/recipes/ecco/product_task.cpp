@@ -45,10 +45,7 @@ ProductTask ProductTask::from_json(const nlohmann::json& j) {
 std::shared_ptr<const TaskContext> make_task_context(const RunConfig& config, bool need_factors) {
   auto ctx = std::make_shared<TaskContext>();
   ctx->config = config;
-  ctx->strings = ProductStrings::from_map(config.product_strings, config.source.string());
-  if (!config.ecco_version.empty()) ctx->strings.ecco_version = config.ecco_version;
-  if (!config.model_start_time.empty()) ctx->strings.model_start_time = config.model_start_time;
-  if (!config.model_end_time.empty()) ctx->strings.model_end_time = config.model_end_time;
+  ctx->strings = product_strings_of(config);
   ctx->clock = ctx->strings.clock();
   ctx->metadata = Metadata::load(config.metadata_dir, config.podaac_csv.value_or(fs::path{}));
   ctx->grid = llc::load_grid(config.grid_dir.string());
@@ -56,7 +53,6 @@ std::shared_ptr<const TaskContext> make_task_context(const RunConfig& config, bo
   if (need_factors) {
     ctx->factors = regrid::Factors::load(config.mapping_factors.string());
     ctx->factors->check_grid(ctx->grid);
-    ctx->factors->expand_all();  // before any fork, so workers share the expanded pages
   }
   return ctx;
 }
