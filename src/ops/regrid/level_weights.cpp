@@ -80,12 +80,22 @@ std::vector<LevelStats> count_levels(const FactorsData& data, int threads) {
   const std::size_t targets = data.neighbours.targets();
   constexpr std::size_t kChunk = 8192;
   std::vector<std::vector<LevelStats>> partial(resolve_threads(threads), std::vector<LevelStats>(levels));
+  const auto limit = static_cast<std::size_t>(data.params.max_neighbours);
   parallel_for_items((targets + kChunk - 1) / kChunk, threads, [&](std::size_t chunk, int worker) {
-    std::vector<std::uint32_t> buf(data.params.max_neighbours);
     std::vector<LevelStats>& stats = partial[worker];
     for (std::size_t t = chunk * kChunk; t < std::min(targets, (chunk + 1) * kChunk); ++t) {
-      if (data.neighbours.nearest[t] < 0) continue;
-      for (int k = 0; k < levels; ++k) tally(stats[k], gather(data, data.wet_level(k), t, buf.data()));
+      const std::int32_t nearest = data.neighbours.nearest[t];
+      if (nearest < 0) continue;
+      const auto candidates = data.neighbours.candidates(t);
+      for (int k = 0; k < levels; ++k) {
+        // gather() without writing the sources: only their number matters here.
+        const std::uint8_t* wet = data.wet_level(k);
+        if (!FactorsData::bit(wet, static_cast<std::size_t>(nearest))) continue;
+        std::size_t in_radius = 0;
+        for (std::uint32_t p : candidates) in_radius += FactorsData::bit(wet, p);
+        in_radius = std::min(in_radius, limit);
+        tally(stats[k], {true, in_radius, std::max<std::size_t>(in_radius, 1)});
+      }
     }
   });
   std::vector<LevelStats> total(levels);
