@@ -4,11 +4,13 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <zlib.h>
 
 #include "ops/regrid/factors_file.hpp"
 #include "ops/regrid/neighbours.hpp"
 #include "util/error.hpp"
+#include "util/timer.hpp"
 
 namespace granary::regrid {
 namespace {
@@ -69,8 +71,13 @@ Factors Factors::build(const llc::Grid& grid, int levels, double resolution, int
   p.points = grid.points();
   p.geometry_crc32 = geometry_crc32(grid);
   p.grid_dir = grid.dir;
+  PhaseTimer timer;
   d.neighbours = find_neighbours(p.target, grid.xc, grid.yc, {p.radius_bound, p.nearest_bound}, threads);
+  timer.mark("neighbours");
   d.wet_bits = wet_bits_of(grid, levels);
+  timer.mark("wet");
+  spdlog::debug("factors: neighbours {:.3f} s, wet masks {:.3f} s", timer.seconds().at("neighbours"),
+                timer.seconds().at("wet"));
   return Factors(std::move(d), fmt::format("built from grid {}", grid.dir));
 }
 

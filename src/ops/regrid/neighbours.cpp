@@ -46,29 +46,34 @@ class NearestAndInRadius {
   NearestAndInRadius(double radius2, double nearest_bound2, std::vector<Hit>& hits)
       : radius2_(radius2), best2_(nearest_bound2), hits_(hits) {
     hits_.clear();
+    update_worst();
   }
   bool addPoint(double d2, std::uint32_t point) {
     if (d2 < radius2_) hits_.push_back({d2, point});
     if (d2 < best2_ || (d2 == best2_ && point < best_)) {
       best2_ = d2;
       best_ = point;
+      update_worst();
     }
     return true;
   }
-  // One ulp above, so that a point at exactly the nearest distance is still offered and
-  // the lower index can win the tie.
-  double worstDist() const {
-    return std::nextafter(std::max(radius2_, best2_), std::numeric_limits<double>::infinity());
-  }
+  // Asked at every tree node, so it is cached rather than computed.
+  double worstDist() const { return worst2_; }
   bool full() const { return true; }
   bool found() const { return best_ != kNone; }
   std::uint32_t best() const { return best_; }
   double best2() const { return best2_; }
 
  private:
+  // One ulp above, so that a point at exactly the nearest distance is still offered and
+  // the lower index can win the tie.
+  void update_worst() {
+    worst2_ = std::nextafter(std::max(radius2_, best2_), std::numeric_limits<double>::infinity());
+  }
   static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
   double radius2_;
   double best2_;
+  double worst2_ = 0.0;
   std::uint32_t best_ = kNone;
   std::vector<Hit>& hits_;
 };
