@@ -6,7 +6,10 @@ REPS="${REPS:-5}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA="${GRANARY_TEST_DATA:-$ROOT/../shared/data}"
 REFERENCE="${GRANARY_REFERENCE:-$ROOT/../shared/reference}"
-GRANARY="${GRANARY:-$ROOT/build/src/granary}"
+BUILD="${BUILD_DIR:-$ROOT/build}"
+[[ "$BUILD" = /* ]] || BUILD="$ROOT/$BUILD"
+GRANARY="${GRANARY:-$BUILD/src/granary}"
+GRANARY_BENCH="${GRANARY_BENCH:-$BUILD/bench/granary_bench}"
 PY=/usr/bin/python3
 
 need() { command -v "$1" >/dev/null || { echo "bench: $1 is required (bash scripts/install-deps.sh)" >&2; exit 2; }; }

@@ -9,6 +9,8 @@
 #include <zlib.h>
 
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -30,8 +32,22 @@ constexpr double kFill = 9.969209968386869e36;
 
 // A smooth "bathymetry" decides land per level (more land with depth, ~35% NaN overall);
 // the values are a temperature-like profile with basin-scale structure and eddies.
+// GRANARY_BENCH_FLOAT32=FILE replaces them with real product values (raw host-order
+// float32, 50 x 360 x 720, NaN on land), so the floor is measured on the same bytes.
+std::vector<float> values_from_file(const char* path) {
+  std::vector<float> v(kLevels * kLevelValues);
+  std::FILE* f = std::fopen(path, "rb");
+  if (!f || std::fread(v.data(), 4, v.size(), f) != v.size()) {
+    std::fprintf(stderr, "%s: need %zu raw float32 values\n", path, v.size());
+    std::exit(2);
+  }
+  std::fclose(f);
+  return v;
+}
+
 const std::vector<float>& ocean_theta() {
   static const std::vector<float> values = [] {
+    if (const char* path = std::getenv("GRANARY_BENCH_FLOAT32")) return values_from_file(path);
     std::vector<float> v(kLevels * kLevelValues);
     for (std::size_t k = 0; k < kLevels; ++k) {
       const double depth = 5.0 + 5000.0 * std::pow(k / 49.0, 1.6),

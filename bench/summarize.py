@@ -51,8 +51,9 @@ def render(rows, baseline, reps_note, title):
             kb = statistics.median(k for _, k in vals)
             med = statistics.median(secs)
             ratio = "—" if tool == base_name else f"{b_sec / med:.1f}x" if med > 0 else "∞"
-            mem = "—" if tool == base_name else f"{kb / b_kb:.2f}x" if b_kb else "—"
-            out.append(f"| {case} | {tool} | {med:.3f} | {min(secs):.3f} | {max(secs):.3f} | {kb / 1024:.0f} | {ratio} | {mem} |")
+            mem = "—" if tool == base_name or not kb or not b_kb else f"{kb / b_kb:.2f}x"
+            rss = f"{kb / 1024:.0f}" if kb else "—"
+            out.append(f"| {case} | {tool} | {med:.3f} | {min(secs):.3f} | {max(secs):.3f} | {rss} | {ratio} | {mem} |")
     return "\n".join(out) + "\n"
 
 

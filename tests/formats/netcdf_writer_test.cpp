@@ -13,6 +13,7 @@
 
 #include "formats/netcdf/chunk_codec.hpp"
 #include "formats/netcdf/chunk_grid.hpp"
+#include "formats/netcdf/chunk_writer.hpp"
 #include "formats/netcdf/ordered_parallel.hpp"
 #include "formats/netcdf/storage_plan.hpp"
 #include "formats/netcdf/writer.hpp"
@@ -670,8 +671,50 @@ TEST(NetcdfWriter, RejectsInconsistentDatasetsBeforeWriting) {
   expect_error(ds, "does not fit int16");
 }
 
+// The raw chunk phase checks each dataset against what it is about to write, and reports
+// HDF5's own message when HDF5 fails.
+TEST(NetcdfChunkWriter, FailsLoudlyOnUnexpectedDatasets) {
+  test::TempDir dir;
+  std::vector<float> v(64, 1.5f);
+  nc::Encoding deflate_only;
+  deflate_only.deflate = true;
+  Dataset ds;
+  ds.dimensions = {{"n", 64}};
+  ds.variables = {{"v", Type::Float32, {"n"}, {}, Dataset::bytes(v), deflate_only, {}}};
+  const auto file = dir / "defined.nc";
+  nc::WriteOptions through_netcdf_c;
+  through_netcdf_c.direct_chunk_min_bytes = std::numeric_limits<std::size_t>::max();
+  nc::write_netcdf(ds, file.string(), through_netcdf_c);
+  auto plans = nc::plan_storage(ds, 0, file.string());
+
+  auto expect_error = [&](const nc::Variable& var, const nc::VariablePlan& plan, const std::string& needle) {
+    nc::DirectVariable dv{&var, &plan};
+    try {
+      nc::write_direct_chunks(file, {&dv, 1}, 1, "out.nc");
+      ADD_FAILURE() << "no error for " << needle;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("out.nc: variable 'v'"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  };
+  // The encoding asks for shuffle, the file's pipeline has deflate only.
+  auto shuffled = ds.variables[0];
+  shuffled.encoding.shuffle = true;
+  expect_error(shuffled, plans[0], "filter pipeline deflate does not match the encoding");
+  auto other_chunks = plans[0];
+  other_chunks.chunks = {16};
+  expect_error(ds.variables[0], other_chunks, "the HDF5 dataset has chunks (64), expected (16)");
+  auto as_double = ds.variables[0];
+  as_double.type = Type::Float64;
+  expect_error(as_double, plans[0], "does not hold float64 elements");
+  auto missing = plans[0];
+  missing.hdf5_name = "absent";
+  expect_error(ds.variables[0], missing, "HDF5 H5Dopen2 failed: H5Dopen2(): unable to open dataset");
+}
+
 // The final name appears only once the file is complete: a watcher polling the directory
-// during a multi-chunk write never sees it before write_netcdf returns.
+// during a multi-chunk write sees the temporary sibling grow, and under the final name only
+// ever the finished file.
 TEST(NetcdfWriter, OutputIsNotVisibleUnderItsNameUntilComplete) {
   test::TempDir dir;
   auto values = ocean_field(20, 180, 360);
@@ -684,10 +727,13 @@ TEST(NetcdfWriter, OutputIsNotVisibleUnderItsNameUntilComplete) {
   ds.dimensions = {{"Z", 20}, {"y", 180}, {"x", 360}};
   ds.variables = {{"T", Type::Float32, {"Z", "y", "x"}, {}, Dataset::bytes(values), enc, {}}};
   const auto target = dir / "watched.nc";
-  std::atomic<bool> done{false}, seen_early{false}, seen_temp{false};
+  std::atomic<bool> done{false}, seen_temp{false};
+  std::vector<std::uintmax_t> final_sizes_seen;  // watcher thread only until joined
   std::thread watcher([&] {
     while (!done) {
-      if (fs::exists(target)) seen_early = true;
+      std::error_code ec;
+      auto size = fs::file_size(target, ec);
+      if (!ec) final_sizes_seen.push_back(size);
       for (const auto& name : files_in(dir.path()))
         if (name.starts_with("watched.nc.part")) seen_temp = true;
       std::this_thread::sleep_for(std::chrono::microseconds(100));
@@ -695,12 +741,12 @@ TEST(NetcdfWriter, OutputIsNotVisibleUnderItsNameUntilComplete) {
   });
   nc::WriteOptions options;
   options.threads = 1;
-  nc::write_netcdf(ds, target.string(), options);
+  auto stats = nc::write_netcdf(ds, target.string(), options);
   done = true;
   watcher.join();
-  EXPECT_FALSE(seen_early);
   EXPECT_TRUE(seen_temp);  // the write went through a temporary sibling
-  EXPECT_TRUE(fs::exists(target));
+  for (auto size : final_sizes_seen) EXPECT_EQ(size, stats.bytes);
+  EXPECT_EQ(fs::file_size(target), stats.bytes);
   EXPECT_EQ(files_in(dir.path()), (std::vector<std::string>{"watched.nc"}));
 }
 

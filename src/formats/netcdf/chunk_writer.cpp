@@ -1,5 +1,6 @@
 #include "formats/netcdf/chunk_writer.hpp"
 
+#include <fmt/ranges.h>
 #include <hdf5.h>
 
 #include <algorithm>
@@ -120,11 +121,12 @@ class DatasetChecker {
   }
 
   FilterPipeline pipeline(hid_t dcpl, const std::vector<std::size_t>& chunks) const {
+    if (H5Pget_layout(dcpl) != H5D_CHUNKED) problem("the HDF5 dataset is not chunked");
     std::vector<hsize_t> dims(chunks.size());
-    if (H5Pget_layout(dcpl) != H5D_CHUNKED ||
-        H5Pget_chunk(dcpl, static_cast<int>(dims.size()), dims.data()) != static_cast<int>(dims.size()) ||
+    if (H5Pget_chunk(dcpl, static_cast<int>(dims.size()), dims.data()) != static_cast<int>(dims.size()) ||
         !std::equal(dims.begin(), dims.end(), chunks.begin()))
-      problem("the HDF5 dataset is not chunked as defined");
+      problem(fmt::format("the HDF5 dataset has chunks ({}), expected ({})", fmt::join(dims, ", "),
+                          fmt::join(chunks, ", ")));
 
     FilterPipeline p;
     int n = H5Pget_nfilters(dcpl);
@@ -224,8 +226,9 @@ ChunkPhaseSeconds write_direct_chunks(const std::filesystem::path& file, std::sp
         auto offset = tg.grid.offset(index - tg.first_chunk);
         std::vector<hsize_t> h5_offset(offset.begin(), offset.end());
         // Filter mask 0: every filter of the pipeline has been applied to these bytes.
-        if (H5Dwrite_chunk(tg.dataset.get(), H5P_DEFAULT, 0, h5_offset.data(), chunk.size(), chunk.data()) <
-            0)
+        herr_t status =
+            H5Dwrite_chunk(tg.dataset.get(), H5P_DEFAULT, 0, h5_offset.data(), chunk.size(), chunk.data());
+        if (status < 0)
           fail("{}: variable '{}': HDF5 H5Dwrite_chunk of chunk {} failed: {}", path, tg.variable->name,
                index - tg.first_chunk, hdf5_errors());
         write_inside_run += seconds_since(tw);

@@ -25,9 +25,9 @@ struct WriteOptions {
 
 struct WriteStats {
   std::uint64_t bytes = 0;      // size of the file written
-  double define_seconds = 0;    // netCDF-C: define, small variables, close
-  double compress_seconds = 0;  // waiting for compressed chunks
-  double write_seconds = 0;     // HDF5 chunk writes, fsync and rename
+  double define_seconds = 0;    // netCDF-C: define, write (and compress) its variables, close
+  double compress_seconds = 0;  // waiting for the parallel chunk compression
+  double write_seconds = 0;     // HDF5 reopen, raw chunk writes and close, fsync, rename
 };
 
 WriteStats write_netcdf(const Dataset& ds, const std::string& path, const WriteOptions& options = {});
