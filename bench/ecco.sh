@@ -47,7 +47,7 @@ measure granule_3d_latlon_nc granary "$GRANARY" ecco regrid --factors "$WORK/fac
 $PY -c "import sys, xarray as xr, numpy as np; xr.open_dataset(sys.argv[1]).THETA.values.astype(np.float32).tofile(sys.argv[2])" \
   "$WORK/g_theta.nc" "$WORK/theta.f32"
 GRANARY_BENCH_FLOAT32="$WORK/theta.f32" "$GRANARY_BENCH" \
-  --benchmark_filter='BM_DeflateFloorLibdeflate/threads:2$' --benchmark_repetitions="$REPS" \
+  --benchmark_filter='BM_DeflateFloorLibdeflate/threads:2/' --benchmark_repetitions="$REPS" \
   --benchmark_report_aggregates_only=false --benchmark_format=json > "$WORK/floor.json"
 $PY -c "
 import json, sys

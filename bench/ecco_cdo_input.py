@@ -24,11 +24,15 @@ def main():
     field, _ = ref.read_field(a.field, None, a.levels)
     wet = ref.wet_masks(grid, a.levels)
     values = np.where(wet, field, np.nan).reshape(a.levels, -1).astype(np.float32)
-    ds = xr.Dataset(
-        {"v": (("lev", "ncells"), values, {"coordinates": "lat lon"})},
-        coords={"lon": ("ncells", grid.XC.ravel(), {"units": "degrees_east", "standard_name": "longitude"}),
-                "lat": ("ncells", grid.YC.ravel(), {"units": "degrees_north", "standard_name": "latitude"}),
-                "lev": ("lev", np.arange(a.levels, dtype=np.float64))})
+    coords = {"lon": ("ncells", grid.XC.ravel(), {"units": "degrees_east", "standard_name": "longitude"}),
+              "lat": ("ncells", grid.YC.ravel(), {"units": "degrees_north", "standard_name": "latitude"})}
+    if a.levels > 1:
+        coords["depth"] = ("depth", -grid.RC[:a.levels], {"units": "m", "axis": "Z", "positive": "down",
+                                                          "standard_name": "depth"})
+        var = (("depth", "ncells"), values, {"coordinates": "lat lon"})
+    else:
+        var = (("ncells",), values[0], {"coordinates": "lat lon"})
+    ds = xr.Dataset({"v": var}, coords=coords)
     ds.to_netcdf(a.out, encoding={"v": {"_FillValue": np.float32(9.969209968386869e36)}})
 
 
