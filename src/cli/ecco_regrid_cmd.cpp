@@ -66,12 +66,21 @@ void run_regrid(const RegridOptions& opt) {
 
   const llc::Layout layout{factors.params().nx};
   const std::size_t m = factors.target().size();
-  std::vector<float> values(static_cast<std::size_t>(levels) * m);
-  tbb::parallel_for(0, levels, [&](int k) {
+  // Level k of the lat-lon field, recording its range. Compressed output streams: levels are
+  // regridded on the writer's compression threads, overlapping the two.
+  auto ranges = std::make_shared<ecco::LevelRanges>(static_cast<std::size_t>(levels));
+  auto regrid_level = [&, ranges](std::size_t k, float* out) {
     std::vector<float> tiles(points);
     llc::compact_to_tiles(layout, compact.data() + k * points, tiles.data());
-    factors.apply(k, tiles.data(), values.data() + k * m);
-  });
+    factors.apply(static_cast<int>(k), tiles.data(), out);
+    (*ranges)[k] = ecco::valid_range(std::span<const float>(out, m));
+  };
+  const bool stream = opt.deflate > 0;
+  std::vector<float> values;
+  if (!stream) {
+    values.resize(static_cast<std::size_t>(levels) * m);
+    tbb::parallel_for(0, levels, [&](int k) { regrid_level(k, values.data() + k * m); });
+  }
   timer.mark("transform");
 
   std::string name = opt.name;
@@ -90,7 +99,12 @@ void run_regrid(const RegridOptions& opt) {
 
   nc::Variable var{name, nc::Type::Float32, {"time", "latitude", "longitude"}, {nc::attr("long_name", name)}};
   if (three_d) var.dims.insert(var.dims.begin() + 1, "Z");
-  if (auto r = ecco::valid_range(values)) {
+  if (stream) {
+    var.attributes.push_back(nc::attr("valid_min", 0.0f));  // placeholders, see final_attributes
+    var.attributes.push_back(nc::attr("valid_max", 0.0f));
+    var.chunk_source = [regrid_level](std::size_t k, std::byte* out) { regrid_level(k, reinterpret_cast<float*>(out)); };
+    var.final_attributes = ecco::final_valid_range(ranges);
+  } else if (auto r = ecco::merge_ranges(*ranges)) {
     var.attributes.push_back(nc::attr("valid_min", r->min));
     var.attributes.push_back(nc::attr("valid_max", r->max));
   }
@@ -100,7 +114,7 @@ void run_regrid(const RegridOptions& opt) {
   var.encoding.shuffle = opt.deflate > 0;
   var.encoding.chunks = three_d ? std::vector<std::size_t>{1, 1, std::size_t(target.nlat), std::size_t(target.nlon)}
                                 : std::vector<std::size_t>{1, std::size_t(target.nlat), std::size_t(target.nlon)};
-  var.data = std::as_bytes(std::span<const float>(values));
+  if (!stream) var.data = std::as_bytes(std::span<const float>(values));
   d.variables.push_back(std::move(var));
 
   auto coord = [&](std::string vname, std::vector<std::string> dims, std::vector<float> v, std::vector<nc::Attribute> attrs) {
@@ -157,7 +171,7 @@ void run_regrid(const RegridOptions& opt) {
   wopt.threads = opt.threads;
   auto stats = nc::write_netcdf(d, opt.out, wopt);
   timer.mark("write");
-  spdlog::info("regrid: {} ({} level(s)) -> {} ({:.2f} MB): read {:.3f} s, transform {:.3f} s, write {:.3f} s", opt.field,
+  spdlog::info("regrid: {} ({} level(s)) -> {} ({:.2f} MB): read {:.3f} s, transform {:.3f} s, write {:.3f} s (regridding included when streamed)", opt.field,
                levels, opt.out, stats.bytes / 1e6, timer.seconds().at("read"), timer.seconds().at("transform"),
                timer.seconds().at("write"));
 }

@@ -179,6 +179,42 @@ struct WorkerState {
   ChunkEncoder encoder;
 };
 
+// Overwrites (or deletes) the placeholder attributes of a streamed variable with the
+// values its chunks produced. The placeholder fixes the type and length; H5Awrite
+// converts from the native type, so the value must have the placeholder's length.
+void write_final_attributes(hid_t dataset, const Variable& v, const std::string& path) {
+  for (const auto& [name, value] : v.final_attributes()) {
+    if (H5Aexists(dataset, name.c_str()) <= 0)
+      fail("{}: variable '{}': final attribute '{}' has no placeholder", path, v.name, name);
+    if (!value) {
+      if (H5Adelete(dataset, name.c_str()) < 0)
+        fail("{}: variable '{}': HDF5 cannot delete attribute '{}': {}", path, v.name, name, hdf5_errors());
+      continue;
+    }
+    Handle attr(H5Aopen(dataset, name.c_str(), H5P_DEFAULT), H5Aclose);
+    Handle space(H5Aget_space(attr.get()), H5Sclose);
+    const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get()));
+    herr_t status = -1;
+    std::size_t have = 0;
+    if (const auto* f = std::get_if<std::vector<float>>(&*value)) {
+      have = f->size();
+      if (have == n) status = H5Awrite(attr.get(), H5T_NATIVE_FLOAT, f->data());
+    } else if (const auto* d = std::get_if<std::vector<double>>(&*value)) {
+      have = d->size();
+      if (have == n) status = H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, d->data());
+    } else if (const auto* i = std::get_if<std::vector<std::int32_t>>(&*value)) {
+      have = i->size();
+      if (have == n) status = H5Awrite(attr.get(), H5T_NATIVE_INT32, i->data());
+    } else {
+      fail("{}: variable '{}': final attribute '{}' must be float, double or int32", path, v.name, name);
+    }
+    if (have != n)
+      fail("{}: variable '{}': final attribute '{}' has {} values, its placeholder {}", path, v.name, name, have, n);
+    if (status < 0)
+      fail("{}: variable '{}': HDF5 cannot write attribute '{}': {}", path, v.name, name, hdf5_errors());
+  }
+}
+
 }  // namespace
 
 ChunkPhaseSeconds write_direct_chunks(const std::filesystem::path& file, std::span<const DirectVariable> vars,
@@ -216,7 +252,10 @@ ChunkPhaseSeconds write_direct_chunks(const std::filesystem::path& file, std::sp
         const std::size_t element_size = size_of(v.type);
         WorkerState& w = *workers[worker];
         w.raw.resize(tg.grid.chunk_elements() * element_size);
-        tg.grid.gather(index - tg.first_chunk, v.data.data(), element_size, w.raw.data());
+        if (v.chunk_source)
+          v.chunk_source(index - tg.first_chunk, w.raw.data());
+        else
+          tg.grid.gather(index - tg.first_chunk, v.data.data(), element_size, w.raw.data());
         if (v.encoding.fill_value) replace_nan(w.raw, v.type, *v.encoding.fill_value);
         w.encoder.encode(w.raw, tg.pipeline, out);
       },
@@ -238,6 +277,8 @@ ChunkPhaseSeconds write_direct_chunks(const std::filesystem::path& file, std::sp
   seconds.write += write_inside_run;
 
   t = Clock::now();
+  for (auto& tg : targets)
+    if (tg.variable->final_attributes) write_final_attributes(tg.dataset.get(), *tg.variable, path);
   for (auto& tg : targets)
     if (tg.dataset.close() < 0)
       fail("{}: variable '{}': HDF5 H5Dclose failed: {}", path, tg.variable->name, hdf5_errors());

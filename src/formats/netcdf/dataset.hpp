@@ -6,6 +6,7 @@
 // values are owned by Variable::strings.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -55,6 +56,16 @@ struct Variable {
   std::span<const std::byte> data;       // product of dim sizes x size_of(type), C order
   Encoding encoding;
   std::vector<std::string> strings;      // Type::String only (instead of data), C order
+  // Streaming (compressed variables only): when set, `data` stays empty and the writer asks
+  // for each chunk's values (chunk_elements x size_of(type) bytes, host order, NaN allowed)
+  // on its compression threads, concurrently for different chunks. Chunks are numbered in
+  // C order over the chunk grid. This overlaps computing the values with compressing them.
+  std::function<void(std::size_t chunk, std::byte* out)> chunk_source;
+  // Attribute values known only once every chunk was produced (a granule's valid_min and
+  // valid_max): `attributes` holds a placeholder of the same type and length for each name;
+  // after the chunks the writer stores the returned value, or deletes the attribute when
+  // the value is std::nullopt.
+  std::function<std::vector<std::pair<std::string, std::optional<AttrValue>>>()> final_attributes;
 };
 
 struct Dimension {

@@ -133,6 +133,10 @@ std::vector<VariablePlan> plan_storage(const Dataset& ds, std::size_t direct_min
       if (v.strings.size() != plan.element_count)
         fail("{}: variable '{}': {} strings for {} elements", path, v.name, v.strings.size(),
              plan.element_count);
+    } else if (v.chunk_source) {
+      if (!plan.filtered)
+        fail("{}: variable '{}': chunk_source needs a compressed variable (deflate or shuffle)", path, v.name);
+      if (!v.data.empty()) fail("{}: variable '{}': both data and a chunk_source", path, v.name);
     } else if (v.data.size() != plan.element_count * size_of(v.type)) {
       fail("{}: variable '{}': {} bytes of data, expected {} ({} x {})", path, v.name, v.data.size(),
            plan.element_count * size_of(v.type), plan.element_count, type_name(v.type));
@@ -142,8 +146,10 @@ std::vector<VariablePlan> plan_storage(const Dataset& ds, std::size_t direct_min
       plan.chunks = v.encoding.chunks;
     else if (plan.filtered)
       plan.chunks = default_chunks(plan.shape, size_of(v.type));
-    plan.direct_chunks =
-        plan.filtered && plan.element_count > 0 && plan.element_count * size_of(v.type) >= direct_min_bytes;
+    plan.direct_chunks = plan.filtered && plan.element_count > 0 &&
+                         (v.chunk_source || plan.element_count * size_of(v.type) >= direct_min_bytes);
+    if (v.final_attributes && !plan.direct_chunks)
+      fail("{}: variable '{}': final_attributes need the direct-chunk path (a compressed variable)", path, v.name);
 
     // netCDF-C stores a variable that shares a dimension's name without being its
     // coordinate variable under a prefixed HDF5 name (NON_COORD_PREPEND).

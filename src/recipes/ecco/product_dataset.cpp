@@ -82,9 +82,17 @@ struct Builder {
       v.name = pv.name;
       v.type = nc::Type::Float32;
       v.dims = dims[n];
-      v.attributes = ctx.metadata.data_variable_attributes(pv.name, product, pv.range, attached);
+      const bool streamed = static_cast<bool>(pv.level_source);
+      // A streamed variable's range is known only after its levels: a placeholder for now.
+      v.attributes = ctx.metadata.data_variable_attributes(
+          pv.name, product, streamed ? std::optional<ValidRange>(ValidRange{0, 0}) : pv.range, attached);
       v.encoding = data_variable_encoding();
-      v.data = std::as_bytes(std::span<const float>(pv.values));
+      if (streamed) {
+        v.chunk_source = pv.level_source;  // one chunk per level (see the chunk shapes below)
+        v.final_attributes = final_valid_range(pv.level_ranges);
+      } else {
+        v.data = std::as_bytes(std::span<const float>(pv.values));
+      }
       data.push_back(std::move(v));
     }
     // Data variables first, then coordinates, as the original's files list them.
@@ -112,7 +120,23 @@ Placement placement_of(const TaskContext& ctx, const std::string& output_name) {
   return p;
 }
 
-std::optional<ValidRange> valid_range(const std::vector<float>& values) {
+std::optional<ValidRange> merge_ranges(const LevelRanges& ranges) {
+  std::optional<ValidRange> all;
+  for (const auto& r : ranges)
+    if (r) all = all ? ValidRange{std::min(all->min, r->min), std::max(all->max, r->max)} : *r;
+  return all;
+}
+
+std::function<std::vector<std::pair<std::string, std::optional<nc::AttrValue>>>()> final_valid_range(
+    std::shared_ptr<LevelRanges> ranges) {
+  return [ranges]() -> std::vector<std::pair<std::string, std::optional<nc::AttrValue>>> {
+    auto r = merge_ranges(*ranges);
+    if (!r) return {{"valid_min", std::nullopt}, {"valid_max", std::nullopt}};
+    return {{"valid_min", std::vector<float>{r->min}}, {"valid_max", std::vector<float>{r->max}}};
+  };
+}
+
+std::optional<ValidRange> valid_range(std::span<const float> values) {
   float lo = INFINITY, hi = -INFINITY;
   bool any = false;
   for (float v : values)

@@ -4,6 +4,8 @@
 // The Dataset borrows its arrays; ProductDataset owns them so they live until written.
 #include <cstring>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <span>
 #include <optional>
 #include <string>
@@ -28,15 +30,28 @@ struct Placement {
 // From the variable metadata's grid_location ("c", "u", "v") and the variable's name.
 Placement placement_of(const TaskContext& ctx, const std::string& output_name);
 
+// Per-level nanmin/nanmax of a streamed variable, filled in as its levels are produced.
+using LevelRanges = std::vector<std::optional<ValidRange>>;
+
 struct ProductVariable {
   std::string name;                // output name (after renames)
   Placement placement;             // native only
   std::vector<float> values;       // levels x horizontal, NaN where there is no data
   std::optional<ValidRange> range; // nanmin / nanmax of values
+  // Streamed instead (lat-lon): level k's values are computed into a chunk by the netCDF
+  // writer's compression threads, recording its range in level_ranges[k]; valid_min and
+  // valid_max are written once every level is done.
+  std::function<void(std::size_t level, std::byte* out)> level_source;
+  std::shared_ptr<LevelRanges> level_ranges;
 };
 
 // nanmin/nanmax of the values (std::nullopt when all are NaN).
-std::optional<ValidRange> valid_range(const std::vector<float>& values);
+std::optional<ValidRange> valid_range(std::span<const float> values);
+std::optional<ValidRange> merge_ranges(const LevelRanges& ranges);
+// The writer's final_attributes for a streamed variable: valid_min/valid_max from the
+// levels' ranges (deleted when every value is NaN).
+std::function<std::vector<std::pair<std::string, std::optional<nc::AttrValue>>>()> final_valid_range(
+    std::shared_ptr<LevelRanges> ranges);
 
 class ProductDataset {
  public:

@@ -85,12 +85,16 @@ std::vector<float> mask_native(const TaskContext& ctx, const float* values, int 
   return out;
 }
 
-std::vector<float> regrid_latlon(const TaskContext& ctx, const float* values, int levels) {
-  const std::size_t n = ctx.grid.points();
-  const std::size_t m = ctx.factors->target().size();
-  std::vector<float> out(levels * m);
-  tbb::parallel_for(0, levels, [&](int k) { ctx.factors->apply(k, values + k * n, out.data() + k * m); });
-  return out;
+// Lat-lon values are regridded level by level on the writer's compression threads, so
+// regridding overlaps compression; `values` must live until the file is written.
+void stream_latlon(const TaskContext& ctx, const float* values, int levels, ProductVariable& pv) {
+  pv.level_ranges = std::make_shared<LevelRanges>(static_cast<std::size_t>(levels));
+  pv.level_source = [factors = &*ctx.factors, values, n = ctx.grid.points(), ranges = pv.level_ranges](
+                        std::size_t k, std::byte* out) {
+    auto* level = reinterpret_cast<float*>(out);
+    factors->apply(static_cast<int>(k), values + k * n, level);
+    (*ranges)[k] = valid_range(std::span<const float>(level, factors->target().size()));
+  };
 }
 
 }  // namespace
@@ -150,9 +154,12 @@ nlohmann::json run_product_task(const TaskContext& ctx, const ProductTask& task,
         source = inputs.at(field).values.data();
         pv.placement = placement_of(ctx, pv.name);
       }
-      pv.values = task.product == Product::Latlon ? regrid_latlon(ctx, source, levels)
-                                                  : mask_native(ctx, source, levels, pv.placement);
-      pv.range = valid_range(pv.values);
+      if (task.product == Product::Latlon) {
+        stream_latlon(ctx, source, levels, pv);
+      } else {
+        pv.values = mask_native(ctx, source, levels, pv.placement);
+        pv.range = valid_range(pv.values);
+      }
       variables.push_back(std::move(pv));
     }
     timer.mark("transform");
