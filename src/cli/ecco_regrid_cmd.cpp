@@ -61,7 +61,10 @@ void run_regrid(const RegridOptions& opt) {
   int levels = opt.levels > 0 ? opt.levels : static_cast<int>(desc.levels);
   if (levels > desc.levels) fail("{}: asked for {} levels, the file has {}", opt.field, levels, desc.levels);
   factors.check_levels(levels);
-  auto compact = mds::read_levels<float>(desc, 0, levels);
+  const bool stream = opt.deflate > 0;
+  // Streamed output reads each level on the compression thread that regrids it.
+  std::vector<float> compact;
+  if (!stream) compact = mds::read_levels<float>(desc, 0, levels);
   timer.mark("read");
 
   const llc::Layout layout{factors.params().nx};
@@ -71,11 +74,15 @@ void run_regrid(const RegridOptions& opt) {
   auto ranges = std::make_shared<ecco::LevelRanges>(static_cast<std::size_t>(levels));
   auto regrid_level = [&, ranges](std::size_t k, float* out) {
     std::vector<float> tiles(points);
-    llc::compact_to_tiles(layout, compact.data() + k * points, tiles.data());
+    if (stream) {
+      auto level = mds::read_levels<float>(desc, static_cast<std::int64_t>(k), 1);
+      llc::compact_to_tiles(layout, level.data(), tiles.data());
+    } else {
+      llc::compact_to_tiles(layout, compact.data() + k * points, tiles.data());
+    }
     factors.apply(static_cast<int>(k), tiles.data(), out);
     (*ranges)[k] = ecco::valid_range(std::span<const float>(out, m));
   };
-  const bool stream = opt.deflate > 0;
   std::vector<float> values;
   if (!stream) {
     values.resize(static_cast<std::size_t>(levels) * m);
