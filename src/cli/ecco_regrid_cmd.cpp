@@ -124,9 +124,10 @@ void run_regrid(const RegridOptions& opt) {
   if (!stream) var.data = std::as_bytes(std::span<const float>(values));
   d.variables.push_back(std::move(var));
 
-  auto coord = [&](std::string vname, std::vector<std::string> dims, std::vector<float> v, std::vector<nc::Attribute> attrs) {
+  auto coord = [&](std::string vname, std::vector<std::string> dims, const std::vector<double>& v,
+                   std::vector<nc::Attribute> attrs) {
     nc::Variable c{std::move(vname), nc::Type::Float32, std::move(dims), std::move(attrs)};
-    c.data = ds.keep(std::move(v));
+    c.data = ds.keep(std::vector<float>(v.begin(), v.end()));
     d.variables.push_back(std::move(c));
   };
   nc::Variable time{"time", nc::Type::Int32, {"time"},
@@ -134,24 +135,14 @@ void run_regrid(const RegridOptions& opt) {
                      nc::attr("units", "hours since 1992-01-01 12:00:00"), nc::attr("calendar", ecco::kCalendar)}};
   time.data = ds.keep(std::vector<std::int32_t>{static_cast<std::int32_t>(timestep)});
   d.variables.push_back(std::move(time));
-  std::vector<float> lat(target.nlat), lon(target.nlon), lat_b, lon_b;
-  const double half = target.resolution / 2;
-  for (int r = 0; r < target.nlat; ++r) {
-    lat[r] = static_cast<float>(target.lat(r));
-    lat_b.insert(lat_b.end(), {static_cast<float>(target.lat(r) - half), static_cast<float>(target.lat(r) + half)});
-  }
-  for (int c = 0; c < target.nlon; ++c) {
-    lon[c] = static_cast<float>(target.lon(c));
-    lon_b.insert(lon_b.end(), {static_cast<float>(target.lon(c) - half), static_cast<float>(target.lon(c) + half)});
-  }
   auto axis_attrs = [](const std::string& axis, const char* units, const char* xy) {
     return std::vector<nc::Attribute>{nc::attr("long_name", axis + " at grid cell center"), nc::attr("standard_name", axis),
                                       nc::attr("units", units), nc::attr("axis", xy), nc::attr("bounds", axis + "_bnds")};
   };
-  coord("latitude", {"latitude"}, lat, axis_attrs("latitude", "degrees_north", "Y"));
-  coord("longitude", {"longitude"}, lon, axis_attrs("longitude", "degrees_east", "X"));
-  coord("latitude_bnds", {"latitude", "nv"}, lat_b, {});
-  coord("longitude_bnds", {"longitude", "nv"}, lon_b, {});
+  coord("latitude", {"latitude"}, target.latitudes(), axis_attrs("latitude", "degrees_north", "Y"));
+  coord("longitude", {"longitude"}, target.longitudes(), axis_attrs("longitude", "degrees_east", "X"));
+  coord("latitude_bnds", {"latitude", "nv"}, target.latitude_bounds(), {});
+  coord("longitude_bnds", {"longitude", "nv"}, target.longitude_bounds(), {});
   if (three_d) {
     std::string grid_dir = opt.grid.empty() ? factors.params().grid_dir : opt.grid;
     if (grid_dir.empty() || !fs::exists(fs::path(grid_dir) / "RC.data"))
@@ -159,13 +150,12 @@ void run_regrid(const RegridOptions& opt) {
     auto rc = read_vertical(grid_dir, "RC"), drf = read_vertical(grid_dir, "DRF");
     if (static_cast<int>(rc.size()) < levels || static_cast<int>(drf.size()) < levels)
       fail("{}: RC/DRF have {} levels, the field has {}", grid_dir, rc.size(), levels);
-    std::vector<float> z(levels), zb;
+    std::vector<double> z(rc.begin(), rc.begin() + levels), zb;
     double top = 0;
     for (int k = 0; k < levels; ++k) {
-      z[k] = static_cast<float>(rc[k]);
-      zb.push_back(static_cast<float>(top));
+      zb.push_back(top);
       top -= drf[k];
-      zb.push_back(static_cast<float>(top));
+      zb.push_back(top);
     }
     coord("Z", {"Z"}, z, {nc::attr("long_name", "depth of grid cell center"), nc::attr("units", "m"),
                           nc::attr("positive", "up"), nc::attr("axis", "Z"), nc::attr("bounds", "Z_bnds")});

@@ -47,4 +47,37 @@ std::array<double, 3> to_ecef(double lon_deg, double lat_deg) {
   return {r_cos_lat * std::cos(lo), r_cos_lat * std::sin(lo), kEcefRadius * std::sin(la)};
 }
 
+namespace {
+template <typename Centre>
+std::vector<double> bounds_of(int n, double resolution, Centre centre) {
+  std::vector<double> b;
+  b.reserve(2 * static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    b.push_back(centre(i) - resolution / 2);
+    b.push_back(centre(i) + resolution / 2);
+  }
+  return b;
+}
+}  // namespace
+
+std::vector<double> TargetGrid::latitudes() const {
+  std::vector<double> v(static_cast<std::size_t>(nlat));
+  for (int r = 0; r < nlat; ++r) v[r] = lat(r);
+  return v;
+}
+
+std::vector<double> TargetGrid::longitudes() const {
+  std::vector<double> v(static_cast<std::size_t>(nlon));
+  for (int c = 0; c < nlon; ++c) v[c] = lon(c);
+  return v;
+}
+
+std::vector<double> TargetGrid::latitude_bounds() const {
+  return bounds_of(nlat, resolution, [this](int r) { return lat(r); });
+}
+
+std::vector<double> TargetGrid::longitude_bounds() const {
+  return bounds_of(nlon, resolution, [this](int c) { return lon(c); });
+}
+
 }  // namespace granary::regrid

@@ -6,6 +6,7 @@
 // (R cos(lat) cos(lon), R cos(lat) sin(lon), R sin(lat)) evaluated left to right.
 #include <array>
 #include <cstddef>
+#include <vector>
 
 namespace granary::regrid {
 
@@ -31,6 +32,12 @@ struct TargetGrid {
   double row_radius(int row) const;
   // The largest row radius (at the equator).
   double max_row_radius() const;
+  // Cell centres, and their edges as (centre - r/2, centre + r/2) pairs, for the CF
+  // latitude/longitude coordinates and their bounds.
+  std::vector<double> latitudes() const;
+  std::vector<double> longitudes() const;
+  std::vector<double> latitude_bounds() const;
+  std::vector<double> longitude_bounds() const;
 };
 
 double deg_to_rad(double degrees);

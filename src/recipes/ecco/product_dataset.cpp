@@ -161,21 +161,11 @@ void build_latlon_dataset(const TaskContext& ctx, const Grouping& grouping, cons
   b.dim("nv", 2);
 
   b.time_coords(time);
-  std::vector<double> lat(target.nlat), lon(target.nlon), lat_b, lon_b;
-  const double half = target.resolution / 2;
-  for (int r = 0; r < target.nlat; ++r) {
-    lat[r] = target.lat(r);
-    lat_b.insert(lat_b.end(), {lat[r] - half, lat[r] + half});
-  }
-  for (int c = 0; c < target.nlon; ++c) {
-    lon[c] = target.lon(c);
-    lon_b.insert(lon_b.end(), {lon[c] - half, lon[c] + half});
-  }
-  b.coord("latitude", {"latitude"}, lat);
-  b.coord("longitude", {"longitude"}, lon);
+  b.coord("latitude", {"latitude"}, target.latitudes());
+  b.coord("longitude", {"longitude"}, target.longitudes());
   if (grouping.is_3d()) b.depth_coords(levels, "Z");
-  b.coord("latitude_bnds", {"latitude", "nv"}, lat_b);
-  b.coord("longitude_bnds", {"longitude", "nv"}, lon_b);
+  b.coord("latitude_bnds", {"latitude", "nv"}, target.latitude_bounds());
+  b.coord("longitude_bnds", {"longitude", "nv"}, target.longitude_bounds());
 
   std::vector<std::string> dims = grouping.is_3d()
                                       ? std::vector<std::string>{"time", "Z", "latitude", "longitude"}
