@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "formats/mds/reader.hpp"
 #include "formats/netcdf/writer.hpp"
+#include "grids/llc/grid.hpp"
 #include "grids/llc/layout.hpp"
 #include "ops/regrid/factors.hpp"
 #include "recipes/ecco/attributes.hpp"
@@ -36,16 +37,6 @@ mds::Precision parse_dtype(const std::string& dtype) {
   if (dtype == ">f8" || dtype == "float64") return mds::Precision::Float64;
   fail("--dtype {}: expected >f4 or >f8 (MITgcm writes big-endian)", dtype);
 }
-
-std::vector<double> read_vertical(const std::string& grid_dir, const std::string& name) {
-  auto path = (fs::path(grid_dir) / (name + ".data")).string();
-  auto d = mds::describe(path, fs::exists(mds::meta_path_for(path))
-                                   ? std::nullopt
-                                   : std::optional<mds::Shape>(mds::Shape{
-                                         static_cast<std::int64_t>(fs::file_size(path) / 8), 1, mds::Precision::Float64}));
-  return mds::read_levels<double>(d, 0, d.levels);
-}
-
 
 void run_regrid(const RegridOptions& opt) {
   PhaseTimer timer;
@@ -147,7 +138,7 @@ void run_regrid(const RegridOptions& opt) {
     std::string grid_dir = opt.grid.empty() ? factors.params().grid_dir : opt.grid;
     if (grid_dir.empty() || !fs::exists(fs::path(grid_dir) / "RC.data"))
       fail("{}: a 3D field needs the grid's RC/DRF for the Z coordinate: pass --grid DIR", opt.field);
-    auto rc = read_vertical(grid_dir, "RC"), drf = read_vertical(grid_dir, "DRF");
+    auto rc = llc::read_grid_vector(grid_dir, "RC"), drf = llc::read_grid_vector(grid_dir, "DRF");
     if (static_cast<int>(rc.size()) < levels || static_cast<int>(drf.size()) < levels)
       fail("{}: RC/DRF have {} levels, the field has {}", grid_dir, rc.size(), levels);
     std::vector<double> z(rc.begin(), rc.begin() + levels), zb;

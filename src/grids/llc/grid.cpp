@@ -39,12 +39,12 @@ std::vector<double> read_grid_field(const std::string& dir, const std::string& n
   return tiles;
 }
 
-namespace {
-
-std::vector<double> read_1d(const std::string& dir, const std::string& name) {
+std::vector<double> read_grid_vector(const std::string& dir, const std::string& name) {
   auto d = describe_grid_file(dir, name, true);
   return mds::read_levels<double>(d, 0, d.levels);
 }
+
+namespace {
 
 // A 3D field of nz levels (hFacC/W/S) in tile order, level-major; empty if the file is absent.
 std::vector<double> read_3d(const std::string& dir, const std::string& name, const Layout& L, int nz) {
@@ -134,9 +134,9 @@ Grid load_grid(const std::string& dir) {
   g.rac = read_grid_field(dir, "RAC", L, false);
   g.dxc = read_grid_field(dir, "DXC", L, false);
   g.dyc = read_grid_field(dir, "DYC", L, false);
-  g.rc = read_1d(dir, "RC");
-  g.rf = read_1d(dir, "RF");
-  g.drf = read_1d(dir, "DRF");
+  g.rc = read_grid_vector(dir, "RC");
+  g.rf = read_grid_vector(dir, "RF");
+  g.drf = read_grid_vector(dir, "DRF");
   g.nz = static_cast<int>(g.rc.size());
   if (g.rf.size() != g.rc.size() + 1 || g.drf.size() != g.rc.size())
     fail("{}: RC has {} levels, RF {} (want {}), DRF {} (want {})", dir, g.rc.size(), g.rf.size(),

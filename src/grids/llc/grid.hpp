@@ -54,6 +54,10 @@ struct Grid {
 // here (tens of milliseconds for LLC90 x 50 levels).
 Grid load_grid(const std::string& dir);
 
+// One 1D vertical grid field (RC, RF, DRF, ...: NAME.data, big-endian float64, with or
+// without .meta); a missing file is an error naming it.
+std::vector<double> read_grid_vector(const std::string& dir, const std::string& name);
+
 // One 2D grid field (NAME.data, big-endian float64 compact, with or without .meta) in tile
 // order; empty when absent and not `required`.
 std::vector<double> read_grid_field(const std::string& dir, const std::string& name, const Layout& L,
