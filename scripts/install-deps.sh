@@ -31,3 +31,19 @@ if [ "${#want[@]}" -gt 0 ]; then
 else
   echo "install-deps: all packages present"
 fi
+
+# Node.js (>= 18) and npm: Debian's nodejs + npm, unless a node with its own npm is installed
+# already (e.g. NodeSource's nodejs, which conflicts with Debian's npm package).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "install-deps: installing nodejs npm"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+
+# zarrita: an independent Zarr v3 reader (JavaScript) the tests read granary's v3 stores with.
+# Pinned by tools/zarrita/package-lock.json; node_modules stays out of git.
+ZARRITA="$(cd "$(dirname "$0")/.." && pwd)/tools/zarrita"
+if [ ! -d "$ZARRITA/node_modules/zarrita" ] || [ "$ZARRITA/package-lock.json" -nt "$ZARRITA/node_modules" ]; then
+  echo "install-deps: npm ci (tools/zarrita)"
+  npm ci --prefix "$ZARRITA" --no-audit --no-fund --loglevel=error >/dev/null
+fi

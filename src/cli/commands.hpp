@@ -17,4 +17,13 @@ void add_ecco_synth_command(CLI::App& ecco);
 void add_ecco_jobs_command(CLI::App& ecco);
 void add_ecco_run_command(CLI::App& ecco);
 
+void add_atl06_commands(CLI::App& root);
+// granary atl06 catalog                  (cli/atl06_catalog_cmd.cpp)
+void add_atl06_catalog_command(CLI::App& atl06);
+// granary atl06 synth                    (cli/atl06_synth_cmd.cpp)
+void add_atl06_synth_command(CLI::App& atl06);
+// granary atl06 cell / run               (cli/atl06_cell_cmd.cpp, cli/atl06_run_cmd.cpp)
+void add_atl06_cell_command(CLI::App& atl06);
+void add_atl06_run_command(CLI::App& atl06);
+
 }  // namespace granary::cli

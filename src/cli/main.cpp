@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
     log::setup(log_format == "json" ? log::Format::Json : log::Format::Text, log_level);
   });
   cli::add_ecco_commands(app);
+  cli::add_atl06_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -61,7 +61,8 @@ std::vector<std::byte> FileStore::get_range(const std::string& key, std::uint64_
 }
 
 void FileStore::put(const std::string& key, std::span<const std::byte> bytes) {
-  files::write_atomic(path_of(key), bytes);
+  // Objects are atomic (rename) but not fsynced one by one: see files::Sync.
+  files::write_atomic(path_of(key), bytes, files::Sync::No);
 }
 
 void FileStore::remove(const std::string& key) {

@@ -1,6 +1,7 @@
 #include "io/store.hpp"
 
 #include "io/file_store.hpp"
+#include "io/s3_store.hpp"
 #include "util/error.hpp"
 
 namespace granary::io {
@@ -8,7 +9,7 @@ namespace granary::io {
 bool is_s3_uri(const std::string& uri) { return uri.rfind("s3://", 0) == 0; }
 
 std::unique_ptr<Store> open_store(const std::string& uri) {
-  if (is_s3_uri(uri)) fail("{}: the s3 driver is not built into this granary yet", uri);
+  if (is_s3_uri(uri)) return open_s3_store(uri);
   std::string path = uri.rfind("file://", 0) == 0 ? uri.substr(7) : uri;
   return std::make_unique<FileStore>(path.empty() ? "." : path);
 }

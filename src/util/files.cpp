@@ -37,12 +37,12 @@ fs::path temp_sibling(const fs::path& final_path) {
   return final_path.parent_path() / name;
 }
 
-void publish_atomic(const fs::path& final_path, const std::function<void(const fs::path&)>& produce) {
+void publish_atomic(const fs::path& final_path, const std::function<void(const fs::path&)>& produce, Sync sync) {
   if (final_path.has_parent_path()) fs::create_directories(final_path.parent_path());
   auto tmp = temp_sibling(final_path);
   try {
     produce(tmp);
-    int fd = ::open(tmp.c_str(), O_RDONLY);
+    int fd = sync == Sync::Yes ? ::open(tmp.c_str(), O_RDONLY) : -1;
     if (fd >= 0) {
       ::fsync(fd);
       ::close(fd);
@@ -55,18 +55,18 @@ void publish_atomic(const fs::path& final_path, const std::function<void(const f
   }
 }
 
-void write_atomic(const fs::path& final_path, std::span<const std::byte> bytes) {
+void write_atomic(const fs::path& final_path, std::span<const std::byte> bytes, Sync sync) {
   publish_atomic(final_path, [&](const fs::path& tmp) {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) fail("{}: cannot create ({})", tmp.string(), std::strerror(errno));
     out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     out.close();
     if (!out) fail("{}: write failed ({})", tmp.string(), std::strerror(errno));
-  });
+  }, sync);
 }
 
-void write_atomic(const fs::path& final_path, const std::string& text) {
-  write_atomic(final_path, std::as_bytes(std::span(text.data(), text.size())));
+void write_atomic(const fs::path& final_path, const std::string& text, Sync sync) {
+  write_atomic(final_path, std::as_bytes(std::span(text.data(), text.size())), sync);
 }
 
 std::string sha256_file(const fs::path& path) {

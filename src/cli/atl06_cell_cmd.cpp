@@ -1,0 +1,127 @@
+// granary atl06 cell: one parent cell -> its chunk of the Zarr store. The same job handler
+// reads magg's Lambda event on stdin (--event -) and prints magg's return JSON.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+#include <tbb/global_control.h>
+
+#include "cli/commands.hpp"
+#include "recipes/atl06/cell_job.hpp"
+#include "util/error.hpp"
+#include "util/files.hpp"
+
+namespace granary::cli {
+namespace {
+
+using nlohmann::json;
+
+struct CellOptions {
+  std::string event;  // "-" = stdin, or a file
+  std::int64_t parent = 0;
+  int parent_order = 6, child_order = 12;
+  std::vector<std::string> granules;
+  std::string out, csv, numerics = "double", compression = "zstd";
+  std::int64_t chunk_idx = -1;
+  int zarr_format = 3, threads = 0;
+  bool extra = false, skip_bad = false;
+};
+
+json event_from_options(const CellOptions& o) {
+  json e = {{"parent_morton", o.parent}, {"parent_order", o.parent_order}, {"child_order", o.child_order},
+            {"granule_urls", o.granules}, {"store", o.out}, {"numerics", o.numerics}, {"extra_stats", o.extra},
+            {"skip_bad_granules", o.skip_bad}, {"create_store", true}, {"zarr_format", o.zarr_format},
+            {"compression", o.compression}};
+  if (o.chunk_idx >= 0) e["chunk_idx"] = o.chunk_idx;
+  return e;
+}
+
+json read_event(const std::string& source) {
+  std::string text;
+  if (source == "-") text.assign(std::istreambuf_iterator<char>(std::cin), {});
+  else text = files::read_text(source);
+  const std::string name = source == "-" ? "event on stdin" : source;
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    fail("{}: not valid JSON ({})", name, e.what());
+  }
+}
+
+void run_cell(const CellOptions& o) {
+  std::unique_ptr<tbb::global_control> threads;
+  if (o.threads > 0) threads = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, o.threads);
+  if (!o.event.empty()) {
+    // Lambda-style: a bad event is answered with statusCode 400, never with a stack trace.
+    json response;
+    try {
+      auto job = atl06::parse_cell_event(read_event(o.event));
+      auto result = atl06::run_cell_job(job);
+      response = atl06::magg_response(result);
+      exit_code = result["status"] == "SUCCESS" ? 0 : 1;
+      if (exit_code) spdlog::error("cell {}: {}", job.parent, result["error"].dump());
+    } catch (const Error& e) {
+      response = {{"statusCode", 400}, {"body", {{"error", e.what()}}}};
+      spdlog::error("{}", e.what());
+      exit_code = 2;
+    }
+    fmt::print("{}\n", response.dump());
+    return;
+  }
+  if (o.parent == 0 || o.out.empty()) fail("atl06 cell: give --parent and --out (or --event FILE|- with a magg event)");
+  auto job = atl06::parse_cell_event(event_from_options(o));
+  if (!o.csv.empty()) {
+    // The oracle's child-rows CSV as well (for comparisons with goldens and other tools).
+    auto cell = atl06::compute_cell(job);
+    files::write_atomic(o.csv, atl06::child_rows_csv(job.parent, job.child_order, cell.stats, true));
+  }
+  auto result = atl06::run_cell_job(job);
+  const auto& g = result.value("granules", json::object());
+  if (result["status"] == "SUCCESS") {
+    spdlog::info("cell {}: {} points in {} child cells from {} granules ({} read, {} skipped, {} failed) -> {} chunk {} in {:.3f} s{}",
+                 job.parent, result["total_obs"].get<std::int64_t>(), result["cells_with_data"].get<std::int64_t>(),
+                 job.granules.size(), g.value("read", 0), g.value("skipped", 0), g.value("failed", 0), job.store,
+                 result.value("chunk_idx", 0), result["duration_s"].get<double>(),
+                 result["error"].is_null() ? "" : fmt::format(" ({})", result["error"].get<std::string>()));
+    for (const auto& oc : result.value("granule_outcomes", json::array()))
+      if (oc["status"] == "failed") spdlog::warn("{}: {}", oc["granule"].get<std::string>(), oc.value("reason", ""));
+  } else {
+    spdlog::error("cell {}: {}", job.parent, result["error"].is_string() ? result["error"].get<std::string>() : result["error"].dump());
+    exit_code = 1;
+  }
+  fmt::print("{}\n", atl06::magg_response(result).dump());
+}
+
+}  // namespace
+
+void add_atl06_cell_command(CLI::App& atl06) {
+  auto o = std::make_shared<CellOptions>();
+  auto* cmd = atl06.add_subcommand("cell", "Process one parent cell: granules -> per-child statistics -> its chunk of the Zarr store");
+  cmd->add_option("--event", o->event, "Run magg's Lambda event JSON from FILE or - (stdin); prints magg's return JSON");
+  cmd->add_option("--parent", o->parent, "Parent cell (morton index, e.g. -4113213)");
+  cmd->add_option("--parent-order", o->parent_order, "Order of the parent cell")->capture_default_str();
+  cmd->add_option("--child-order", o->child_order, "Order of the output cells")->capture_default_str();
+  cmd->add_option("--granules", o->granules, "ATL06 granules (HDF5 files) that may cross the cell");
+  cmd->add_option("--out", o->out, "Output Zarr store (created for this one cell if it does not exist)");
+  cmd->add_option("--chunk-idx", o->chunk_idx, "Chunk of the store that holds this parent (default: its position in the store)");
+  cmd->add_option("--numerics", o->numerics, "double: accumulate in double (default); magg: numpy float32, bit-identical to magg")
+      ->check(CLI::IsMember({"double", "magg"}))
+      ->capture_default_str();
+  cmd->add_flag("--extra-stats", o->extra, "Also h_std, t_min/t_max (delta_time) and n_granules");
+  cmd->add_option("--zarr-format", o->zarr_format, "Zarr format of a new store: 3 (dggs convention) or 2 (xdggs attributes)")
+      ->check(CLI::IsMember({2, 3}))
+      ->capture_default_str();
+  cmd->add_option("--compression", o->compression, "Chunk compression of a new store")->check(CLI::IsMember({"zstd", "none"}))->capture_default_str();
+  cmd->add_flag("--skip-bad-granules", o->skip_bad, "Write the cell even if some granules cannot be read (they are reported)");
+  cmd->add_option("--csv", o->csv, "Also write the non-empty child rows as CSV (the oracle's columns)");
+  cmd->add_option("-j,--threads", o->threads, "Threads (default: all cores)");
+  cmd->callback([o] { run_cell(*o); });
+}
+
+}  // namespace granary::cli

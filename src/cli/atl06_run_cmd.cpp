@@ -1,0 +1,225 @@
+// granary atl06 run: every parent cell of a catalog -> one Zarr store, in a local process
+// pool, with a progress bar, a JSON run report and resume (cells done with the same inputs
+// are skipped).
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+#include <tbb/global_control.h>
+
+#include "cli/commands.hpp"
+#include "formats/zarr/zarr.hpp"
+#include "grids/healpix/morton.hpp"
+#include "io/store.hpp"
+#include "recipes/atl06/catalog.hpp"
+#include "recipes/atl06/cell_job.hpp"
+#include "recipes/atl06/cell_store.hpp"
+#include "recipes/atl06/run_plan.hpp"
+#include "run/local_executor.hpp"
+#include "run/progress.hpp"
+#include "run/report.hpp"
+#include "util/error.hpp"
+
+namespace granary::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct RunOptions {
+  std::string catalog, out, report, granule_dir, numerics = "double", compression = "zstd";
+  int workers = 0, child_order = 12, zarr_format = 3;
+  std::int64_t morton_cell = 0;
+  std::size_t max_cells = 0;
+  bool dry_run = false, extra = false, overwrite = false, skip_bad = false;
+
+  std::string command_line() const {
+    std::string t = fmt::format("granary atl06 run --catalog {} --out {}", catalog, out);
+    if (workers) t += fmt::format(" -j {}", workers);
+    if (max_cells) t += fmt::format(" --max-cells {}", max_cells);
+    if (morton_cell) t += fmt::format(" --morton-cell {}", morton_cell);
+    if (numerics != "double") t += " --numerics " + numerics;
+    if (extra) t += " --extra-stats";
+    if (zarr_format != 3) t += fmt::format(" --zarr-format {}", zarr_format);
+    if (compression != "zstd") t += " --compression " + compression;
+    if (!granule_dir.empty()) t += " --granule-dir " + granule_dir;
+    if (overwrite) t += " --overwrite";
+    if (skip_bad) t += " --skip-bad-granules";
+    if (dry_run) t += " --dry-run";
+    return t;
+  }
+};
+
+// magg's production_results summary, from the cell results.
+json production_summary(const std::vector<json>& results, std::size_t planned, std::size_t skipped) {
+  std::int64_t ok = 0, failed = 0, no_data = 0, with_data = 0, obs = 0, g_read = 0, g_skipped = 0, g_failed = 0;
+  double seconds = 0;
+  for (const auto& r : results) {
+    const auto status = r.value("status", "");
+    if (status == "SUCCESS") ++ok;
+    else if (status == "FAILED") ++failed;
+    if (r.contains("error") && r["error"].is_string() && r["error"] == "No data after filtering") ++no_data;
+    with_data += r.value("cells_with_data", std::int64_t{0});
+    obs += r.value("total_obs", std::int64_t{0});
+    seconds += r.value("duration_s", 0.0);
+    if (r.contains("granules")) {
+      g_read += r["granules"].value("read", 0);
+      g_skipped += r["granules"].value("skipped", 0);
+      g_failed += r["granules"].value("failed", 0);
+    }
+  }
+  return {{"total_cells", planned},      {"cells_skipped_done", skipped}, {"successful", ok},
+          {"failed", failed},            {"no_data", no_data},            {"total_cells_with_data", with_data},
+          {"total_obs", obs},            {"granules_read", g_read},       {"granules_skipped", g_skipped},
+          {"granules_failed", g_failed}, {"total_duration_s", seconds}};
+}
+
+void print_plan(const std::vector<atl06::PlannedCell>& cells, const atl06::StoreLayout& layout, const RunOptions& o,
+                bool store_exists) {
+  std::size_t done = 0, granules = 0;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const auto& c = cells[i];
+    done += c.done;
+    granules += c.payload["granule_urls"].size();
+    if (i < 10 || i + 1 == cells.size())
+      fmt::print("  cell {:>8} chunk {:>5}: {} granule(s){}\n", c.parent, c.chunk, c.payload["granule_urls"].size(),
+                 c.done ? "  (done: skip)" : "");
+    else if (i == 10)
+      fmt::print("  ... {} more\n", cells.size() - 11);
+  }
+  fmt::print("plan: {} of {} parent cell(s), {} granule reads -> {} ({} store, Zarr v{}, child order {}); {} done already ({})\n",
+             cells.size(), layout.parents.size(), granules, o.out, store_exists ? "existing" : "new", o.zarr_format,
+             layout.child_order, done, o.overwrite ? "rerun" : "skipped");
+}
+
+void run_atl06_run(const RunOptions& o) {
+  const auto start = std::chrono::system_clock::now();
+  auto catalog = atl06::read_catalog(o.catalog);
+  if (catalog.cells.empty()) fail("{}: the catalog lists no cells", o.catalog);
+  atl06::StoreLayout layout;
+  layout.format = o.zarr_format == 2 ? zarr::Format::V2 : zarr::Format::V3;
+  layout.codec.kind = o.compression == "zstd" ? zarr::Codec::Kind::Zstd : zarr::Codec::Kind::None;
+  layout.parent_order = healpix::morton_order(catalog.cells.begin()->first);
+  layout.child_order = o.child_order;
+  layout.extra = o.extra;
+  for (const auto& [parent, _] : catalog.cells) layout.parents.push_back(parent);
+  if (layout.child_order < layout.parent_order || layout.child_order - layout.parent_order > 10)
+    fail("--child-order {} must be between the catalog's parent order {} and {}", layout.child_order, layout.parent_order,
+         layout.parent_order + 10);
+
+  auto store = io::open_store(o.out);
+  const auto existing = atl06::read_layout(*store, layout.child_order);
+  atl06::RunSelection sel;
+  if (o.morton_cell) sel.morton_cell = o.morton_cell;
+  if (o.max_cells) sel.max_cells = o.max_cells;
+  sel.overwrite = o.overwrite;
+  json base = {{"numerics", o.numerics}, {"extra_stats", o.extra}, {"skip_bad_granules", o.skip_bad}};
+  auto cells = atl06::plan_cells(catalog, layout, sel, base, o.out, o.catalog, o.granule_dir, existing ? store.get() : nullptr);
+  if (o.dry_run) {
+    print_plan(cells, layout, o, existing.has_value());
+    return;
+  }
+  atl06::create_store(*store, layout);  // or check that the existing store has this layout
+
+  std::vector<json> payloads;
+  std::vector<std::string> keys;
+  std::size_t skipped = 0;
+  for (const auto& c : cells) {
+    if (c.done) {
+      ++skipped;
+      continue;
+    }
+    payloads.push_back(c.payload);
+    keys.push_back(std::to_string(c.parent));
+  }
+  if (skipped) spdlog::info("{} of {} cell(s) done in an earlier run with the same inputs: skipped (--overwrite reruns them)", skipped, cells.size());
+
+  run::PoolOutcome outcome;
+  if (!payloads.empty()) {
+    const int workers = std::min<int>(run::default_workers(o.workers), static_cast<int>(payloads.size()));
+    // Each worker's TBB pool gets its share of the cores, so -j N does not oversubscribe.
+    const int threads_per_worker = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / std::max(1, workers));
+    spdlog::info("running {} cell(s) on {} worker(s) x {} thread(s) -> {}", payloads.size(), workers, threads_per_worker, o.out);
+    run::Progress progress(payloads.size(), "atl06 run");
+    run::PoolOptions pool;
+    pool.workers = workers;
+    pool.on_result = [&](std::size_t i, const json& r) {
+      if (r.value("status", "") == "FAILED")
+        progress.log(spdlog::level::err, fmt::format("cell {}: {}", keys[i], r.contains("error") && r["error"].is_string()
+                                                                                ? r["error"].get<std::string>()
+                                                                                : std::string("failed")));
+      progress.add(r);
+    };
+    outcome = run::run_local(
+        payloads,
+        [threads_per_worker](const json& p) {
+          tbb::global_control threads(tbb::global_control::max_allowed_parallelism, threads_per_worker);
+          return atl06::run_cell_job(atl06::parse_cell_event(p));
+        },
+        pool);
+    progress.finish();
+  }
+  zarr::consolidate(*store, "");
+
+  run::RunRecord record;
+  record.command = o.command_line();
+  record.start = start;
+  record.end = std::chrono::system_clock::now();
+  record.results = outcome.results;
+  record.job_keys = keys;
+  record.workers = outcome.workers;
+  record.interrupted = outcome.interrupted;
+  record.extra = {{"recipe", "atl06"},
+                  {"catalog", fs::absolute(o.catalog).string()},
+                  {"store", o.out},
+                  {"zarr_format", o.zarr_format},
+                  {"numerics", o.numerics},
+                  {"production_results", production_summary(outcome.results, cells.size(), skipped)},
+                  {"workers_replaced", outcome.workers_replaced}};
+  auto report = run::build_report(record);
+  fs::path report_path;
+  if (!o.report.empty()) report_path = o.report;
+  else if (auto local = store->local_path("")) report_path = run::default_report_path(fs::path(*local).parent_path(), start);
+  else report_path = run::default_report_path(fs::current_path(), start);
+  run::write_report(report_path, report);
+  const auto& summary = record.extra["production_results"];
+  fmt::print("{}\ncells: {} successful ({} without data), {} failed, {} skipped (done); {} points in {} child cells\nReport: {}\n",
+             run::summarize(report), summary["successful"].get<std::int64_t>(), summary["no_data"].get<std::int64_t>(),
+             summary["failed"].get<std::int64_t>(), skipped, summary["total_obs"].get<std::int64_t>(),
+             summary["total_cells_with_data"].get<std::int64_t>(), report_path.string());
+  std::fflush(stdout);
+  exit_code = summary["failed"].get<std::int64_t>() > 0 || outcome.interrupted ? 1 : 0;
+}
+
+}  // namespace
+
+void add_atl06_run_command(CLI::App& atl06) {
+  auto o = std::make_shared<RunOptions>();
+  auto* cmd = atl06.add_subcommand("run", "Process every parent cell of a catalog into one Zarr store (parallel, resumable)");
+  cmd->add_option("--catalog", o->catalog, "Catalog JSON (see `granary atl06 catalog`)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--out", o->out, "Output Zarr store (path or s3://bucket/prefix)")->required();
+  cmd->add_option("-j,--workers", o->workers, "Worker processes (default: number of cores; 1 runs in-process)")->check(CLI::PositiveNumber);
+  cmd->add_option("--max-cells", o->max_cells, "Only the first N parent cells of the catalog");
+  cmd->add_option("--morton-cell", o->morton_cell, "Only this parent cell");
+  cmd->add_flag("--dry-run", o->dry_run, "Print the plan (cells, granules, what is done already) and exit");
+  cmd->add_option("--child-order", o->child_order, "Order of the output cells")->capture_default_str();
+  cmd->add_option("--numerics", o->numerics, "double (default) or magg (numpy float32, bit-identical to magg)")
+      ->check(CLI::IsMember({"double", "magg"}))
+      ->capture_default_str();
+  cmd->add_flag("--extra-stats", o->extra, "Also h_std, t_min/t_max (delta_time) and n_granules");
+  cmd->add_option("--zarr-format", o->zarr_format, "3 (dggs convention) or 2 (xdggs attributes)")->check(CLI::IsMember({2, 3}))->capture_default_str();
+  cmd->add_option("--compression", o->compression, "Chunk compression")->check(CLI::IsMember({"zstd", "none"}))->capture_default_str();
+  cmd->add_option("--granule-dir", o->granule_dir, "Read the catalog's granules (by file name) from this directory");
+  cmd->add_flag("--overwrite", o->overwrite, "Rerun cells that an earlier run finished");
+  cmd->add_flag("--skip-bad-granules", o->skip_bad, "Write a cell even if some of its granules cannot be read");
+  cmd->add_option("--report", o->report, "Run report path (default: beside the store, reports/run-YYYYmmddTHHMMSS.json)");
+  cmd->callback([o] { run_atl06_run(*o); });
+}
+
+}  // namespace granary::cli

@@ -1,0 +1,115 @@
+#include "grids/healpix/cell_bounds.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "grids/healpix/morton.hpp"
+#include "util/error.hpp"
+
+namespace granary::healpix {
+namespace {
+
+constexpr int kJrll[12] = {2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4};
+constexpr int kJpll[12] = {1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7};
+
+// Even bits of v packed together (the inverse of the nested id's bit interleaving).
+std::int64_t compress_bits(std::int64_t v) {
+  std::int64_t out = 0;
+  for (int i = 0; i < 31; ++i) out |= ((v >> (2 * i)) & 1) << i;
+  return out;
+}
+
+// HEALPix face coordinates (x, y in [0, 1] across the face) to (lat, lon) degrees; the
+// projection of Gorski et al. (2005), as healpix_cxx's xyf2loc.
+void face_to_latlon(double x, double y, int face, double& lat, double& lon) {
+  const double jr = kJrll[face] - x - y;
+  double nr, z;
+  if (jr < 1) {
+    nr = jr;
+    z = 1 - nr * nr / 3.0;
+  } else if (jr > 3) {
+    nr = 4 - jr;
+    z = nr * nr / 3.0 - 1;
+  } else {
+    nr = 1;
+    z = (2 - jr) * 2.0 / 3.0;
+  }
+  double t = kJpll[face] * nr + x - y;
+  if (t < 0) t += 8;
+  if (t >= 8) t -= 8;
+  const double phi = nr < 1e-15 ? 0 : (0.25 * std::numbers::pi * t) / nr;
+  lat = std::asin(std::clamp(z, -1.0, 1.0)) * 180.0 / std::numbers::pi;
+  lon = phi * 180.0 / std::numbers::pi;
+}
+
+}  // namespace
+
+CellBox cell_box(std::int64_t nest, int order) {
+  if (order < 0 || order > kMaxOrder) fail("HEALPix order {} is outside 0..{}", order, kMaxOrder);
+  const std::int64_t nside = std::int64_t{1} << order;
+  const std::int64_t npface = nside * nside;
+  if (nest < 0 || nest >= 12 * npface) fail("nested id {} is out of range at order {}", nest, order);
+  const int face = static_cast<int>(nest / npface);
+  const std::int64_t local = nest % npface;
+  const double ix = static_cast<double>(compress_bits(local));
+  const double iy = static_cast<double>(compress_bits(local >> 1));
+
+  double clat = 0, clon = 0;
+  nest2ang(nest, order, clat, clon);
+  CellBox box;
+  box.lon_centre = clon;
+  box.lat_min = 90, box.lat_max = -90;
+  box.centre_lat = clat;
+  double dmin = 180, dmax = -180, radius = 0;
+  const double deg = std::numbers::pi / 180.0;
+  auto angle_to_centre = [&](double lat, double lon) {
+    const double c = std::sin(lat * deg) * std::sin(clat * deg) + std::cos(lat * deg) * std::cos(clat * deg) * std::cos((lon - clon) * deg);
+    return std::acos(std::clamp(c, -1.0, 1.0)) / deg;
+  };
+  constexpr int kSteps = 64;  // samples per edge
+  for (int edge = 0; edge < 4; ++edge) {
+    for (int s = 0; s <= kSteps; ++s) {
+      const double f = static_cast<double>(s) / kSteps;
+      double u = 0, v = 0;  // position inside the cell, [0, 1]^2
+      switch (edge) {
+        case 0: u = f, v = 0; break;
+        case 1: u = 1, v = f; break;
+        case 2: u = 1 - f, v = 1; break;
+        default: u = 0, v = 1 - f; break;
+      }
+      double lat, lon;
+      face_to_latlon((ix + u) / nside, (iy + v) / nside, face, lat, lon);
+      radius = std::max(radius, angle_to_centre(lat, lon));
+      box.lat_min = std::min(box.lat_min, lat);
+      box.lat_max = std::max(box.lat_max, lat);
+      double d = lon - clon;
+      while (d > 180) d -= 360;
+      while (d <= -180) d += 360;
+      dmin = std::min(dmin, d);
+      dmax = std::max(dmax, d);
+    }
+  }
+  // Between two samples the boundary bends by far less than the sample spacing; one cell
+  // size / kSteps * 4 of margin covers that and any rounding at the edges.
+  const double cell_deg = 58.6323 / nside;
+  const double margin = 4.0 * cell_deg / kSteps + 1e-9;
+  box.radius_deg = radius + margin;
+  box.lat_min = std::max(-90.0, box.lat_min - margin);
+  box.lat_max = std::min(90.0, box.lat_max + margin);
+  // A cell with a corner on a pole spans every longitude.
+  const bool north_pole = face < 4 && ix == nside - 1 && iy == nside - 1;
+  const bool south_pole = face >= 8 && ix == 0 && iy == 0;
+  if (north_pole) box.lat_max = 90;
+  if (south_pole) box.lat_min = -90;
+  const double worst_cos = std::cos(std::max(std::abs(box.lat_min), std::abs(box.lat_max)) * std::numbers::pi / 180.0);
+  const double lon_margin = worst_cos > 1e-6 ? margin / worst_cos : 360.0;
+  box.all_lons = north_pole || south_pole || (dmax - dmin) + 2 * lon_margin >= 350.0;
+  if (!box.all_lons) {
+    box.dlon_min = dmin - lon_margin;
+    box.dlon_max = dmax + lon_margin;
+  }
+  return box;
+}
+
+}  // namespace granary::healpix

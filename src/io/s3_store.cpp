@@ -1,0 +1,303 @@
+#include "io/s3_store.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "util/error.hpp"
+
+namespace granary::io {
+namespace {
+
+using s3::HttpRequest;
+using s3::HttpResponse;
+
+constexpr std::uint64_t kMinPartSize = 5ull << 20;  // S3 rejects smaller parts (but the last)
+constexpr std::uint64_t kMaxParts = 10'000;
+
+std::uint64_t parse_size(const std::string& text, const std::string& what, const char* field) {
+  std::uint64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size())
+    fail("{}: S3 answered with a bad {} '{}'", what, field, text);
+  return value;
+}
+
+class S3Store final : public Store {
+ public:
+  S3Store(const std::string& uri, const S3Options& options);
+  std::string uri() const override { return uri_; }
+  std::vector<ObjectInfo> list(const std::string& prefix) const override;
+  std::optional<std::uint64_t> size(const std::string& key) const override;
+  std::vector<std::byte> get(const std::string& key) const override;
+  std::vector<std::byte> get_range(const std::string& key, std::uint64_t offset,
+                                   std::uint64_t length) const override;
+  void put(const std::string& key, std::span<const std::byte> bytes) override;
+  void remove(const std::string& key) override;
+  std::optional<std::string> local_path(const std::string&) const override { return std::nullopt; }
+
+ private:
+  std::string uri_of(const std::string& key) const { return fmt::format("s3://{}/{}{}", bucket_, prefix_, key); }
+  std::string url_of(const std::string& key) const { return bucket_url_ + s3::uri_encode(prefix_ + key, true); }
+  HttpResponse send(const std::string& what, const HttpRequest& request) const;
+  [[noreturn]] void fail_response(const std::string& what, const HttpResponse& response) const;
+
+  void put_multipart(const std::string& key, std::span<const std::byte> bytes);
+  std::string create_upload(const std::string& key) const;
+  std::vector<std::string> upload_parts(const std::string& key, const std::string& upload_id,
+                                        std::span<const std::byte> bytes) const;
+  std::string upload_part(const std::string& key, const std::string& upload_id, std::size_t number,
+                          std::span<const std::byte> part) const;
+  void complete_upload(const std::string& key, const std::string& upload_id,
+                       const std::vector<std::string>& etags) const;
+  void abort_upload(const std::string& key, const std::string& upload_id) const noexcept;
+
+  S3Options options_;
+  std::string bucket_;
+  std::string prefix_;  // "" or "dir/sub/"
+  std::string uri_;
+  std::string bucket_url_;  // ends in '/'; an encoded key follows
+  s3::ResolvedCredentials credentials_;
+  std::optional<s3::Signer> signer_;  // nullopt: anonymous
+};
+
+S3Store::S3Store(const std::string& uri, const S3Options& options) : options_(options) {
+  auto rest = uri.substr(uri.find("://") + 3);
+  auto slash = rest.find('/');
+  bucket_ = rest.substr(0, slash);
+  prefix_ = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  if (bucket_.empty()) fail("{}: no bucket name (expected s3://bucket/prefix)", uri);
+  while (!prefix_.empty() && prefix_.back() == '/') prefix_.pop_back();
+  uri_ = "s3://" + bucket_ + (prefix_.empty() ? "" : "/" + prefix_);
+  if (!prefix_.empty()) prefix_ += '/';
+
+  if (options_.part_size < kMinPartSize)
+    fail("{}: multipart part size {} is below S3's minimum of 5 MiB", uri_, options_.part_size);
+  if (options_.retry.max_attempts < 1) fail("{}: retry.max_attempts must be at least 1", uri_);
+  auto region = options_.region.empty() ? s3::resolve_region() : options_.region;
+  bucket_url_ = s3_bucket_url(bucket_, options_.endpoint.empty() ? s3::resolve_endpoint() : options_.endpoint, region);
+  credentials_ = options_.anonymous ? s3::ResolvedCredentials{std::nullopt, "anonymous (by request)"}
+                                    : s3::resolve_credentials(options_.credentials);
+  if (credentials_.credentials) signer_ = s3::Signer{region, *credentials_.credentials};
+  spdlog::debug("{}: S3 at {} (region {}); credentials: {}", uri_, bucket_url_, region, credentials_.describe());
+}
+
+HttpResponse S3Store::send(const std::string& what, const HttpRequest& request) const {
+  return s3::send_with_retries(request, signer_ ? &*signer_ : nullptr, options_.retry, what);
+}
+
+void S3Store::fail_response(const std::string& what, const HttpResponse& response) const {
+  auto message = s3::describe_error(response);
+  auto code = s3::xml_text(response.text(), "Code");
+  if (response.status == 401 || response.status == 403 || code == "ExpiredToken")  // ExpiredToken is a 400
+    message += fmt::format(" (credentials: {})", credentials_.describe());
+  fail("{}: {}", what, message);
+}
+
+std::vector<ObjectInfo> S3Store::list(const std::string& prefix) const {
+  auto what = uri_of(prefix);
+  std::vector<ObjectInfo> out;
+  std::string token;
+  do {
+    std::vector<std::pair<std::string, std::string>> query{{"list-type", "2"}, {"prefix", prefix_ + prefix}};
+    if (!token.empty()) query.emplace_back("continuation-token", token);
+    auto response = send(what, {.method = "GET", .url = bucket_url_ + "?" + s3::canonical_query(query)});
+    if (response.status != 200) fail_response(what, response);
+    auto text = response.text();
+    for (auto contents : s3::xml_elements(text, "Contents")) {
+      auto key = s3::xml_text(contents, "Key");
+      auto size = s3::xml_text(contents, "Size");
+      if (!key || !size) fail("{}: ListObjectsV2 answered a Contents without Key or Size", what);
+      if (key->compare(0, prefix_.size(), prefix_) != 0)
+        fail("{}: ListObjectsV2 answered key '{}' outside the prefix", what, *key);
+      // "dir/" objects are folder markers made by consoles, not data.
+      if (key->empty() || key->back() == '/') continue;
+      out.push_back({key->substr(prefix_.size()), parse_size(*size, what, "Size")});
+    }
+    bool truncated = s3::xml_text(text, "IsTruncated").value_or("false") == "true";
+    token = truncated ? s3::xml_text(text, "NextContinuationToken").value_or("") : "";
+    if (truncated && token.empty()) fail("{}: ListObjectsV2 is truncated but gave no continuation token", what);
+  } while (!token.empty());
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.key < b.key; });
+  return out;
+}
+
+std::optional<std::uint64_t> S3Store::size(const std::string& key) const {
+  auto what = uri_of(key);
+  auto response = send(what, {.method = "HEAD", .url = url_of(key)});
+  if (response.status == 404) return std::nullopt;
+  if (response.status != 200) fail_response(what, response);
+  return parse_size(response.header("content-length"), what, "Content-Length");
+}
+
+std::vector<std::byte> S3Store::get(const std::string& key) const {
+  auto what = uri_of(key);
+  auto response = send(what, {.method = "GET", .url = url_of(key)});
+  if (response.status != 200) fail_response(what, response);
+  return std::move(response.body);
+}
+
+std::vector<std::byte> S3Store::get_range(const std::string& key, std::uint64_t offset,
+                                          std::uint64_t length) const {
+  if (length == 0) return {};
+  auto what = uri_of(key);
+  auto end = offset + length;
+  auto response = send(what, {.method = "GET",
+                              .url = url_of(key),
+                              .headers = {fmt::format("Range: bytes={}-{}", offset, end - 1)}});
+  if (response.status == 416) {
+    auto actual = s3::xml_text(response.text(), "ActualObjectSize");
+    fail("{}: truncated: wanted bytes [{}, {}) but the object {}", what, offset, end,
+         actual ? "ends at " + *actual : std::string("is shorter"));
+  }
+  if (response.status != 200 && response.status != 206) fail_response(what, response);
+  auto& body = response.body;
+  if (response.status == 200) {  // the server ignored Range and sent the whole object
+    if (body.size() < end)
+      fail("{}: truncated: wanted bytes [{}, {}) but the object ends at {}", what, offset, end, body.size());
+    return {body.begin() + static_cast<std::ptrdiff_t>(offset), body.begin() + static_cast<std::ptrdiff_t>(end)};
+  }
+  if (body.size() != length)
+    fail("{}: truncated: wanted bytes [{}, {}) but the object ends at {}", what, offset, end, offset + body.size());
+  return std::move(body);
+}
+
+void S3Store::put(const std::string& key, std::span<const std::byte> bytes) {
+  auto what = uri_of(key);
+  if (!signer_)
+    fail("{}: writing to S3 needs credentials but none were found ({}); pass them explicitly, set "
+         "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure a profile in ~/.aws",
+         what, credentials_.source);
+  if (bytes.size() >= options_.multipart_threshold) return put_multipart(key, bytes);
+  auto response = send(what, {.method = "PUT",
+                              .url = url_of(key),
+                              .headers = {"Content-Type: application/octet-stream"},
+                              .body = bytes});
+  if (response.status != 200) fail_response(what, response);
+}
+
+void S3Store::remove(const std::string& key) {
+  auto what = uri_of(key);
+  auto response = send(what, {.method = "DELETE", .url = url_of(key)});
+  if (response.status != 204 && response.status != 200 && response.status != 404) fail_response(what, response);
+}
+
+void S3Store::put_multipart(const std::string& key, std::span<const std::byte> bytes) {
+  auto upload_id = create_upload(key);
+  try {
+    complete_upload(key, upload_id, upload_parts(key, upload_id, bytes));
+  } catch (...) {
+    abort_upload(key, upload_id);
+    throw;
+  }
+}
+
+std::string S3Store::create_upload(const std::string& key) const {
+  auto what = uri_of(key);
+  auto response = send(what, {.method = "POST",
+                              .url = url_of(key) + "?" + s3::canonical_query({{"uploads", ""}}),
+                              .headers = {"Content-Type: application/octet-stream"}});
+  if (response.status != 200) fail_response(what, response);
+  auto upload_id = s3::xml_text(response.text(), "UploadId");
+  if (!upload_id || upload_id->empty()) fail("{}: CreateMultipartUpload answered without an UploadId", what);
+  return *upload_id;
+}
+
+// Parts go up from a few threads at once (each thread has its own connection); the first
+// failure stops the others from starting new parts.
+std::vector<std::string> S3Store::upload_parts(const std::string& key, const std::string& upload_id,
+                                               std::span<const std::byte> bytes) const {
+  auto part_size = std::max<std::uint64_t>(options_.part_size, (bytes.size() + kMaxParts - 1) / kMaxParts);
+  auto count = std::max<std::size_t>(1, (bytes.size() + part_size - 1) / part_size);
+  std::vector<std::string> etags(count);
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex error_mutex;
+  std::exception_ptr first_error;
+  auto work = [&] {
+    for (std::size_t i; !stop && (i = next++) < count;) {
+      try {
+        auto offset = i * part_size;
+        etags[i] = upload_part(key, upload_id, i + 1, bytes.subspan(offset, std::min(part_size, bytes.size() - offset)));
+      } catch (...) {
+        std::lock_guard lock(error_mutex);
+        if (!first_error) first_error = std::current_exception();
+        stop = true;
+      }
+    }
+  };
+  {
+    std::vector<std::jthread> helpers;
+    auto threads = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(options_.upload_threads, 1)), 1, count);
+    for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+    work();
+  }  // joins the helpers
+  if (first_error) std::rethrow_exception(first_error);
+  return etags;
+}
+
+std::string S3Store::upload_part(const std::string& key, const std::string& upload_id, std::size_t number,
+                                 std::span<const std::byte> part) const {
+  auto what = fmt::format("{} (part {})", uri_of(key), number);
+  auto query = s3::canonical_query({{"partNumber", std::to_string(number)}, {"uploadId", upload_id}});
+  auto response = send(what, {.method = "PUT",
+                              .url = url_of(key) + "?" + query,
+                              .headers = {"Content-Type: application/octet-stream"},
+                              .body = part});
+  if (response.status != 200) fail_response(what, response);
+  auto etag = response.header("etag");
+  if (etag.empty()) fail("{}: UploadPart answered without an ETag", what);
+  return etag;
+}
+
+void S3Store::complete_upload(const std::string& key, const std::string& upload_id,
+                              const std::vector<std::string>& etags) const {
+  auto what = uri_of(key);
+  std::string xml = R"(<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">)";
+  for (std::size_t i = 0; i < etags.size(); ++i)
+    xml += fmt::format("<Part><PartNumber>{}</PartNumber><ETag>{}</ETag></Part>", i + 1, s3::xml_escape(etags[i]));
+  xml += "</CompleteMultipartUpload>";
+  auto response = send(what, {.method = "POST",
+                              .url = url_of(key) + "?" + s3::canonical_query({{"uploadId", upload_id}}),
+                              .headers = {"Content-Type: application/xml"},
+                              .body = std::as_bytes(std::span(xml)),
+                              .error_may_follow_ok = true});
+  if (response.status != 200) fail_response(what, response);
+}
+
+void S3Store::abort_upload(const std::string& key, const std::string& upload_id) const noexcept {
+  auto what = uri_of(key);
+  try {
+    auto response = send(what, {.method = "DELETE",
+                                .url = url_of(key) + "?" + s3::canonical_query({{"uploadId", upload_id}})});
+    if (response.status == 204 || response.status == 200 || response.status == 404) return;
+    spdlog::warn("{}: could not abort multipart upload {}: {}; its parts stay stored (and billed) until a "
+                 "bucket lifecycle rule removes them", what, upload_id, s3::describe_error(response));
+  } catch (const std::exception& e) {
+    spdlog::warn("{}: could not abort multipart upload {}: {}", what, upload_id, e.what());
+  }
+}
+
+}  // namespace
+
+std::string s3_bucket_url(const std::string& bucket, std::string endpoint, const std::string& region) {
+  if (!endpoint.empty()) {
+    while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
+    if (endpoint.find("://") == std::string::npos) endpoint = "https://" + endpoint;
+    return endpoint + "/" + s3::uri_encode(bucket, false) + "/";
+  }
+  if (bucket.find('.') != std::string::npos) return fmt::format("https://s3.{}.amazonaws.com/{}/", region, bucket);
+  return fmt::format("https://{}.s3.{}.amazonaws.com/", bucket, region);
+}
+
+std::unique_ptr<Store> open_s3_store(const std::string& uri, const S3Options& options) {
+  if (!is_s3_uri(uri)) fail("{}: not an s3:// URI", uri);
+  return std::make_unique<S3Store>(uri, options);
+}
+
+}  // namespace granary::io

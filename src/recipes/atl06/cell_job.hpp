@@ -1,0 +1,65 @@
+#pragma once
+// One parent cell, end to end: read the granules' points in the cell, compute the
+// per-child statistics, write the parent's chunk of the Zarr store. The payload is magg's
+// Lambda event (plus granary's optional keys), so the same job runs from the CLI, the local
+// process pool, Slurm or Lambda.
+//
+// Event (magg): parent_morton, parent_order, child_order, granule_urls, s3_bucket, s3_prefix,
+//   chunk_idx, s3_credentials {accessKeyId, secretAccessKey, sessionToken}
+// granary keys: store (URI; default s3://{s3_bucket}/{s3_prefix}), numerics ("double" |
+//   "magg"), extra_stats (bool), skip_bad_granules (bool), create_store (bool: make a
+//   one-parent store if none exists)
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ops/aggregate/group_stats.hpp"
+#include "recipes/atl06/cell_points.hpp"
+
+namespace granary::atl06 {
+
+struct CellJob {
+  std::int64_t parent = 0;
+  int parent_order = 6, child_order = 12;
+  std::vector<std::string> granules;
+  std::string store;                     // output store URI
+  std::optional<std::size_t> chunk_idx;  // default: the parent's position in the store
+  ops::Numerics numerics = ops::Numerics::Double;
+  bool extra = false;
+  bool skip_bad_granules = false;  // write the cell even if some granules could not be read
+  bool create_store = false;
+  int zarr_format = 3;
+  bool compress = true;
+  nlohmann::json s3_credentials;  // from the event; never logged
+};
+
+// Validates an event; throws granary::Error ("event: ...") naming the bad or missing field.
+CellJob parse_cell_event(const nlohmann::json& event);
+
+// The result object of the Job contract:
+//   {status: SUCCESS | FAILED, parent_morton, chunk_idx, cells_with_data, total_obs,
+//    granule_count, files_processed, granules: {read, skipped, failed}, granule_outcomes: [...],
+//    error (null | "No data after filtering" | "No granules found" | why it failed),
+//    zarr_path, duration_s, durations {phase: s}, bytes_read, peak_rss_bytes, numerics}
+// Failures of the job itself come back as status FAILED, never as an exception.
+nlohmann::json run_cell_job(const CellJob& job);
+
+// magg's Lambda return value for a result: {statusCode, body: {parent_morton,
+// cells_with_data, total_obs, granule_count, files_processed, duration_s, error, zarr_path}}.
+nlohmann::json magg_response(const nlohmann::json& result);
+
+// Child rows as the oracle's CSV (non-empty children; floats as the shortest decimal of the
+// float32 value's double): parent_morton, chunk_pos, child_morton, cell_id, count, h_min ...
+std::string child_rows_csv(std::int64_t parent, int child_order, const ops::GroupStats& stats, bool header);
+
+// The statistics of one parent (no store): what run_cell_job computes before writing.
+struct CellResult {
+  CellRead read;
+  ops::GroupStats stats;
+};
+CellResult compute_cell(const CellJob& job);
+
+}  // namespace granary::atl06

@@ -1,0 +1,47 @@
+#pragma once
+// The physical model of the synthetic ATL06 generator: a ground track is a great circle of
+// an orbit inclined 92 degrees (ICESat-2's), beams are parallel small circles offset
+// cross-track, and heights come from one smooth ice-sheet surface shared by every granule
+// (so crossing tracks agree). Positions are unit vectors on a sphere of radius kEarthRadius.
+#include <array>
+
+#include "grids/llc/sphere.hpp"
+#include "recipes/atl06/synth_random.hpp"
+
+namespace granary::atl06::synth {
+
+inline constexpr double kEarthRadius = 6371008.8;  // m, mean radius (spherical geometry)
+inline constexpr double kSegmentSpacing = 20.0;   // m between ATL06 segment centres
+inline constexpr double kGroundSpeed = 7000.0;    // m/s: delta_time advances ~2.86 ms per segment
+inline constexpr double kInclinationDeg = 92.0;
+inline constexpr double kPairSpacing = 3300.0;    // m between beam pairs, cross-track
+inline constexpr double kBeamSpacing = 90.0;      // m between the two beams of a pair
+
+using Vec3 = llc::sphere::Vec3;
+
+// A reference ground track through p0 heading along t (both unit, orthogonal); n = p0 x t
+// is the track's pole, the direction of cross-track offsets.
+struct Track {
+  Vec3 p0, t, n;
+};
+
+// The track of a 92-degree orbit through (lat, lon): its heading there follows Clairaut's
+// relation; ascending tracks head north (and, the orbit being retrograde, drift west).
+Track make_track(double lat_deg, double lon_deg, bool ascending);
+
+// The point `along` metres along the track from p0 and `cross` metres to its side.
+Vec3 track_point(const Track& track, double along, double cross);
+
+// A smooth synthetic ice-sheet surface: a continental slope, two undulation scales and a
+// short-wavelength roughness, each along a random direction. Heights in metres (~1300-3100).
+class Surface {
+ public:
+  explicit Surface(Random& random);
+  double height(const Vec3& p) const;
+
+ private:
+  std::array<Vec3, 4> directions_;
+  std::array<double, 3> phases_;
+};
+
+}  // namespace granary::atl06::synth
