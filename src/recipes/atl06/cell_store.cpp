@@ -192,6 +192,9 @@ void create_store(io::Store& store, const StoreLayout& l) {
   std::span<const std::byte> raw(reinterpret_cast<const std::byte*>(l.parents.data()), l.parents.size() * sizeof(std::int64_t));
   zarr::write_chunk(store, g + "/parent_morton", l.format, {&zero, 1}, zarr::encode_chunk(parents, raw));
   for (std::size_t chunk = 0; chunk < l.parents.size(); ++chunk) write_cells(store, l, chunk);
+  // Metadata never changes after this, so the store is consolidated from birth (runs
+  // consolidate again at the end, which rewrites the same document).
+  zarr::consolidate(store, "");
 }
 
 std::uint64_t write_parent(io::Store& store, const StoreLayout& l, std::size_t chunk, std::int64_t parent, const ops::GroupStats& s) {
