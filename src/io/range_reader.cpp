@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "io/s3_store.hpp"
 #include "io/store.hpp"
 #include "util/error.hpp"
 
@@ -37,7 +38,7 @@ class LocalFile final : public RangeReader {
       if (n <= 0) fail("{}: read failed at offset {} ({})", path_, offset + done, n < 0 ? std::strerror(errno) : "end of file");
       done += static_cast<std::size_t>(n);
     }
-    bytes_read_ += out.size();
+    count_read(out.size());
   }
 
  private:
@@ -46,25 +47,27 @@ class LocalFile final : public RangeReader {
   std::uint64_t size_ = 0;
 };
 
+// Thread-safe as the stores are: their const operations share no mutable state (the S3
+// driver keeps one curl handle per thread).
 class StoreObject final : public RangeReader {
  public:
-  StoreObject(const Store& store, std::string key) : store_(store), key_(std::move(key)) {
-    name_ = store_.uri() + "/" + key_;
-    auto s = store_.size(key_);
+  StoreObject(std::shared_ptr<const Store> store, std::string key) : store_(std::move(store)), key_(std::move(key)) {
+    name_ = store_->uri() + "/" + key_;
+    auto s = store_->size(key_);
     if (!s) fail("{}: not found", name_);
     size_ = *s;
   }
   const std::string& name() const override { return name_; }
   std::uint64_t size() const override { return size_; }
   void read(std::uint64_t offset, std::span<std::byte> out) const override {
-    auto bytes = store_.get_range(key_, offset, out.size());
+    auto bytes = store_->get_range(key_, offset, out.size());
     if (bytes.size() != out.size()) fail("{}: short read at offset {}", name_, offset);
     std::memcpy(out.data(), bytes.data(), out.size());
-    bytes_read_ += out.size();
+    count_read(out.size());
   }
 
  private:
-  const Store& store_;
+  std::shared_ptr<const Store> store_;
   std::string key_, name_;
   std::uint64_t size_ = 0;
 };
@@ -73,8 +76,15 @@ class StoreObject final : public RangeReader {
 
 std::unique_ptr<RangeReader> open_local_file(const std::string& path) { return std::make_unique<LocalFile>(path); }
 
-std::unique_ptr<RangeReader> open_store_object(const Store& store, const std::string& key) {
-  return std::make_unique<StoreObject>(store, key);
+std::unique_ptr<RangeReader> open_store_object(std::shared_ptr<const Store> store, const std::string& key) {
+  return std::make_unique<StoreObject>(std::move(store), key);
+}
+
+std::unique_ptr<RangeReader> open_uri(const std::string& uri, const S3Options& s3) {
+  if (!is_s3_uri(uri)) return open_local_file(uri.rfind("file://", 0) == 0 ? uri.substr(7) : uri);
+  const auto slash = uri.find('/', 5);
+  if (slash == std::string::npos || slash + 1 == uri.size()) fail("{}: not an object URI (expected s3://bucket/key)", uri);
+  return open_store_object(open_s3_store(uri.substr(0, slash), s3), uri.substr(slash + 1));
 }
 
 }  // namespace granary::io

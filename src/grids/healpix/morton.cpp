@@ -2,6 +2,7 @@
 
 #include <chealpix.h>
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <numbers>
@@ -57,14 +58,39 @@ void nest2ang(std::int64_t nest, int order, double& lat_deg, double& lon_deg) {
   if (lon_deg < 0) lon_deg += 360.0;
 }
 
+namespace {
+// Decimal digits (each base-4 digit + 1) of every 6-level block: the digit loop becomes
+// three lookups at order 18, and the morton step runs several times faster.
+constexpr int kBlock = 6;
+struct DigitTable {
+  std::int64_t value[1 << (2 * kBlock)];
+  constexpr DigitTable() : value() {
+    for (int x = 0; x < (1 << (2 * kBlock)); ++x) {
+      std::int64_t v = 0, w = 1;
+      for (int j = 0; j < kBlock; ++j, w *= 10) v += (((x >> (2 * j)) & 3) + 1) * w;
+      value[x] = v;
+    }
+  }
+};
+constexpr DigitTable kDigits;
+}  // namespace
+
 std::int64_t nest_to_morton(std::int64_t nest, int order) {
   check_order(order);
   if (nest < 0 || nest >= 12 * (std::int64_t{1} << (2 * order)))
     fail("nested id {} is out of range at order {}", nest, order);
   const std::int64_t base = nest >> (2 * order);
-  const std::int64_t normed = nest & ((std::int64_t{1} << (2 * order)) - 1);
+  std::int64_t normed = nest & ((std::int64_t{1} << (2 * order)) - 1);
+  // Least significant levels first, kBlock at a time; a short top block uses fewer digits.
   std::int64_t digits = 0;
-  for (int i = order; i >= 1; --i) digits += (((normed >> (2 * i - 2)) & 3) + 1) * kPow10[i - 1];
+  int done = 0;
+  while (done < order) {
+    const int take = std::min(kBlock, order - done);
+    const std::int64_t block = normed & ((std::int64_t{1} << (2 * take)) - 1);
+    digits += (kDigits.value[block] % kPow10[take]) * kPow10[done];
+    normed >>= 2 * take;
+    done += take;
+  }
   const std::int64_t lead = base < 6 ? base + 1 : base - 5;
   const std::int64_t magnitude = lead * kPow10[order] + digits;
   return base < 6 ? magnitude : -magnitude;

@@ -36,6 +36,27 @@ T optional_field(const json& e, const char* key, T fallback, const char* type_na
   return field<T>(e, key, type_name);
 }
 
+// {accessKeyId, secretAccessKey, sessionToken}. Messages name the field, never its value.
+io::s3::Credentials credentials_field(const json& e, const char* key) {
+  const json& c = e[key];
+  if (!c.is_object()) fail("event: {} must be an object {{accessKeyId, secretAccessKey, sessionToken}}", key);
+  auto text = [&](const char* name, bool required) {
+    if (!c.contains(name) || c[name].is_null() || (c[name].is_string() && c[name].get<std::string>().empty())) {
+      if (required) fail("event: {}.{} is missing", key, name);
+      return std::string();
+    }
+    if (!c[name].is_string()) fail("event: {}.{} must be a string", key, name);
+    return c[name].get<std::string>();
+  };
+  return {text("accessKeyId", true), text("secretAccessKey", true), text("sessionToken", false)};
+}
+
+bool has(const json& e, const char* key) { return e.contains(key) && !e[key].is_null(); }
+
+std::unique_ptr<io::Store> open_output_store(const CellJob& job) {
+  return io::is_s3_uri(job.store) ? io::open_s3_store(job.store, job.store_s3) : io::open_store(job.store);
+}
+
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -82,9 +103,12 @@ CellJob parse_cell_event(const json& e) {
   const auto compression = optional_field<std::string>(e, "compression", "zstd", "\"zstd\" or \"none\"");
   if (compression != "zstd" && compression != "none") fail("event: compression must be \"zstd\" or \"none\", got \"{}\"", compression);
   j.compress = compression == "zstd";
-  if (e.contains("s3_credentials") && !e["s3_credentials"].is_null()) {
-    if (!e["s3_credentials"].is_object()) fail("event: s3_credentials must be an object");
-    j.s3_credentials = e["s3_credentials"];
+  if (has(e, "s3_credentials")) j.granule_s3.credentials = credentials_field(e, "s3_credentials");
+  if (has(e, "output_credentials")) {
+    j.store_s3.credentials = credentials_field(e, "output_credentials");
+    const json& o = e["output_credentials"];
+    j.store_s3.endpoint = optional_field<std::string>(o, "endpointUrl", "", "a string (URL)");
+    j.store_s3.region = optional_field<std::string>(o, "region", "", "a string");
   }
   return j;
 }
@@ -92,7 +116,7 @@ CellJob parse_cell_event(const json& e) {
 CellResult compute_cell(const CellJob& job) {
   CellResult r;
   CellRequest req{job.parent, job.parent_order, job.child_order, job.extra};
-  r.read = read_cell_points(job.granules, req);
+  r.read = read_cell_points(job.granules, req, job.granule_s3);
   const auto& p = r.read.points;
   ops::GroupInput in{p.h, p.sigma, p.child, p.time, p.granule};
   const std::size_t groups = std::size_t{1} << (2 * (job.child_order - job.parent_order));
@@ -114,7 +138,7 @@ json run_cell_job(const CellJob& job) {
                  {"inputs", job.granules}};
   PhaseTimer timer;
   try {
-    auto store = io::open_store(job.store);
+    auto store = open_output_store(job);
     std::optional<StoreLayout> layout = read_layout(*store, job.child_order);
     if (!layout) {
       if (!job.create_store)
@@ -148,21 +172,27 @@ json run_cell_job(const CellJob& job) {
     const auto& rs = cell.read.stats;
     json outcomes = json::array();
     int read = 0, skipped = 0, failed = 0;
-    std::uint64_t bytes_read = 0;
+    std::uint64_t granule_bytes = 0, bytes_read = 0, read_requests = 0;
     for (const auto& g : cell.read.granules) {
       json o = {{"granule", g.name}, {"status", g.status}, {"beams", g.beams}, {"segments", g.segments},
-                {"in_cell", g.in_cell}, {"kept", g.kept}, {"bytes_read", g.bytes_read}};
+                {"in_cell", g.in_cell}, {"kept", g.kept}, {"size_bytes", g.size_bytes}, {"bytes_read", g.bytes_read},
+                {"read_requests", g.read_requests}};
       if (!g.reason.empty()) o["reason"] = g.reason;
       outcomes.push_back(std::move(o));
       read += g.status == "read";
       skipped += g.status == "skipped";
       failed += g.status == "failed";
+      granule_bytes += g.size_bytes;
       bytes_read += g.bytes_read;
+      read_requests += g.read_requests;
     }
     result["granules"] = {{"read", read}, {"skipped", skipped}, {"failed", failed}};
     result["granule_outcomes"] = std::move(outcomes);
     result["files_processed"] = read + skipped;
+    result["granule_bytes"] = granule_bytes;
     result["bytes_read"] = bytes_read;
+    result["read_requests"] = read_requests;
+    result["read_fraction"] = granule_bytes ? std::round(1e4 * static_cast<double>(bytes_read) / static_cast<double>(granule_bytes)) / 1e4 : 0.0;
     result["candidates"] = rs.candidates;
     result["chunks"] = {{"total", rs.chunks_total}, {"scanned", rs.chunks_scanned}};
     result["read_phases"] = {{"open_granules", rs.open_seconds}, {"select", rs.select_seconds}, {"values", rs.values_seconds}};
@@ -191,7 +221,7 @@ json run_cell_job(const CellJob& job) {
   result["peak_rss_bytes"] = peak_rss_bytes();
   if (result["status"] == "SUCCESS") {
     try {
-      auto store = io::open_store(job.store);
+      auto store = open_output_store(job);
       const std::string text = result.dump(1);
       store->put(status_key(job.parent), std::as_bytes(std::span(text.data(), text.size())));
     } catch (const std::exception& e) {

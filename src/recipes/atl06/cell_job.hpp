@@ -5,10 +5,15 @@
 // process pool, Slurm or Lambda.
 //
 // Event (magg): parent_morton, parent_order, child_order, granule_urls, s3_bucket, s3_prefix,
-//   chunk_idx, s3_credentials {accessKeyId, secretAccessKey, sessionToken}
+//   chunk_idx, s3_credentials {accessKeyId, secretAccessKey, sessionToken}: the keys that
+//   read s3:// granules (NSIDC's temporary credentials)
 // granary keys: store (URI; default s3://{s3_bucket}/{s3_prefix}), numerics ("double" |
 //   "magg"), extra_stats (bool), skip_bad_granules (bool), create_store (bool: make a
-//   one-parent store if none exists)
+//   one-parent store if none exists), output_credentials {accessKeyId, secretAccessKey,
+//   sessionToken, endpointUrl, region}: the keys (and S3 service) of an s3:// store, which
+//   otherwise uses the default chain (environment, ~/.aws).
+// Granule reads take their endpoint and region from the environment (AWS_ENDPOINT_URL_S3 /
+// AWS_ENDPOINT_URL, AWS_REGION). Secrets are never logged nor echoed in error messages.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/s3_store.hpp"
 #include "ops/aggregate/group_stats.hpp"
 #include "recipes/atl06/cell_points.hpp"
 
@@ -33,7 +39,8 @@ struct CellJob {
   bool create_store = false;
   int zarr_format = 3;
   bool compress = true;
-  nlohmann::json s3_credentials;  // from the event; never logged
+  io::S3Options granule_s3;  // how s3:// granules are read (s3_credentials)
+  io::S3Options store_s3;    // how an s3:// store is written (output_credentials)
 };
 
 // Validates an event; throws granary::Error ("event: ...") naming the bad or missing field.
@@ -43,7 +50,9 @@ CellJob parse_cell_event(const nlohmann::json& event);
 //   {status: SUCCESS | FAILED, parent_morton, chunk_idx, cells_with_data, total_obs,
 //    granule_count, files_processed, granules: {read, skipped, failed}, granule_outcomes: [...],
 //    error (null | "No data after filtering" | "No granules found" | why it failed),
-//    zarr_path, duration_s, durations {phase: s}, bytes_read, peak_rss_bytes, numerics}
+//    zarr_path, duration_s, durations {phase: s}, peak_rss_bytes, numerics,
+//    granule_bytes, bytes_read, read_requests, read_fraction (bytes_read / granule_bytes:
+//    the share of the granules that was fetched; see GranuleOutcome for what is counted)}
 // Failures of the job itself come back as status FAILED, never as an exception.
 nlohmann::json run_cell_job(const CellJob& job);
 

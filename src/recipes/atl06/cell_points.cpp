@@ -159,7 +159,7 @@ void read_values(const Granule& g, bool with_time, Piece& p) {
 
 }  // namespace
 
-CellRead read_cell_points(const std::vector<std::string>& granules, const CellRequest& req) {
+CellRead read_cell_points(const std::vector<std::string>& granules, const CellRequest& req, const io::S3Options& s3) {
   const auto parent = healpix::morton_to_nest(req.parent_morton);
   if (parent.order != req.parent_order)
     fail("parent {} has order {}, expected {}", req.parent_morton, parent.order, req.parent_order);
@@ -182,7 +182,7 @@ CellRead read_cell_points(const std::vector<std::string>& granules, const CellRe
     auto& o = out.granules[gi];
     o.name = granules[gi];
     try {
-      open[gi] = open_granule(granules[gi], {.values = true, .delta_time = req.delta_time});
+      open[gi] = open_granule(granules[gi], {.values = true, .delta_time = req.delta_time}, s3);
       o.beams = static_cast<int>(open[gi]->beams.size());
       for (const auto& b : open[gi]->beams) o.segments += b.latitude.size();
     } catch (const std::exception& e) {
@@ -271,7 +271,11 @@ CellRead read_cell_points(const std::vector<std::string>& granules, const CellRe
   }
   for (std::size_t gi = 0; gi < out.granules.size(); ++gi) {
     auto& o = out.granules[gi];
-    if (open[gi]) o.bytes_read = open[gi]->bytes->bytes_read();
+    if (open[gi]) {
+      o.size_bytes = open[gi]->bytes->size();
+      o.bytes_read = open[gi]->bytes->bytes_read();
+      o.read_requests = open[gi]->bytes->requests();
+    }
     if (o.status == "failed") continue;
     if (o.kept > 0) {
       o.status = "read";

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "io/s3_store.hpp"
+
 namespace granary::atl06 {
 
 struct CellRequest {
@@ -31,7 +33,12 @@ struct GranuleOutcome {
   std::uint64_t segments = 0;  // segments of all beams (positions read for the prefilter)
   std::uint64_t in_cell = 0;   // segments in the parent cell (any quality)
   std::uint64_t kept = 0;      // of those, quality == 0
+  // Read statistics: the granule's size, and the bytes and requests (ranged GETs on S3) that
+  // granary read of it. An s3:// granule counts libhdf5's metadata reads too; a local one
+  // only the chunks (libhdf5 reads a local file's metadata itself).
+  std::uint64_t size_bytes = 0;
   std::uint64_t bytes_read = 0;
+  std::uint64_t read_requests = 0;
 };
 
 struct CellReadStats {
@@ -46,7 +53,8 @@ struct CellRead {
   CellReadStats stats;
 };
 
-// Reads local granules (paths). Threads come from the TBB arena of the caller.
-CellRead read_cell_points(const std::vector<std::string>& granules, const CellRequest& request);
+// Reads granules: local paths, or s3:// objects reached with `s3`. Threads come from the TBB
+// arena of the caller.
+CellRead read_cell_points(const std::vector<std::string>& granules, const CellRequest& request, const io::S3Options& s3 = {});
 
 }  // namespace granary::atl06

@@ -1,7 +1,9 @@
 #pragma once
 // One ATL06 granule as granary reads it: for every beam gt1l..gt3r that exists, the
 // land_ice_segments columns, described once (libhdf5, serial) and then readable chunk by
-// chunk from any thread (formats/hdf5/column.hpp).
+// chunk from any thread (formats/hdf5/column.hpp). A granule is a local path or an s3://
+// object; libhdf5 reads an object's metadata through formats/hdf5/range_vfd (ranged GETs
+// of cached blocks), never the whole object.
 #include <array>
 #include <memory>
 #include <optional>
@@ -11,6 +13,7 @@
 
 #include "formats/hdf5/column.hpp"
 #include "io/range_reader.hpp"
+#include "io/s3_store.hpp"
 
 namespace granary::atl06 {
 
@@ -25,6 +28,8 @@ struct Beam {
 
 struct Granule {
   std::string name;  // the path or URI as given
+  // Every byte granary reads (chunks; for s3:// also libhdf5's metadata reads) goes through
+  // it, so its counters are the granule's read statistics.
   std::shared_ptr<const io::RangeReader> bytes;
   std::vector<Beam> beams;  // only the beams present; missing beams are normal
   // /ancillary_data/end_delta_time: no segment is later (bounds the last chunk of a beam).
@@ -36,10 +41,10 @@ struct GranuleColumns {
   bool delta_time = false;
 };
 
-// Opens a local granule and describes its beams. Throws granary::Error naming the file when
-// it cannot be read as HDF5 (missing, truncated, not HDF5), has no gt*/land_ice_segments
-// group (not ATL06 layout), or a beam lacks a dataset, has the wrong type, or columns of
-// different lengths.
-Granule open_granule(const std::string& path, const GranuleColumns& columns);
+// Opens a granule (a local path, or s3://bucket/key reached with `s3`) and describes its
+// beams. Throws granary::Error naming the file when it cannot be read (missing, access
+// denied, truncated, not HDF5), has no gt*/land_ice_segments group (not ATL06 layout), or a
+// beam lacks a dataset, has the wrong type, or columns of different lengths.
+Granule open_granule(const std::string& uri, const GranuleColumns& columns, const io::S3Options& s3 = {});
 
 }  // namespace granary::atl06

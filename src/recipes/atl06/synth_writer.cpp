@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "recipes/atl06/synth_writer.hpp"
 
 #include <bit>
@@ -172,6 +173,21 @@ void file_attributes(hid_t file, const GranuleContents& g, const std::string& pa
 void write_metadata_groups(hid_t file, const GranuleContents& g, const std::string& path) {
   Handle anc = create_group(file, "ancillary_data", path);
   small_dataset(anc.get(), "atlas_sdp_gps_epoch", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &kAtlasSdpGpsEpoch, false, path);
+  // The granule's time span, as the real product gives it (delta_time of its first and last
+  // segment over all beams; readers use it to bound the last chunk of a beam).
+  double start = 0, end = 0;
+  bool any = false;
+  for (const BeamArrays& b : g.beams)
+    for (double t : b.delta_time) {
+      if (t <= 0) continue;  // fill
+      start = any ? std::min(start, t) : t;
+      end = any ? std::max(end, t) : t;
+      any = true;
+    }
+  if (any) {
+    small_dataset(anc.get(), "start_delta_time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &start, false, path);
+    small_dataset(anc.get(), "end_delta_time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &end, false, path);
+  }
   Handle orbit = create_group(file, "orbit_info", path);
   const std::int16_t rgt = static_cast<std::int16_t>(g.rgt);
   const std::int8_t cycle = static_cast<std::int8_t>(g.cycle), sc_orient = 0;

@@ -1,0 +1,59 @@
+#pragma once
+// Aligned blocks of one object, kept in a small LRU cache, so that many small reads near
+// each other become a few large ones. libhdf5 reads a file's metadata (superblock, object
+// headers, B-tree nodes, heaps) a few bytes to a few KiB at a time; on S3 each of those
+// would otherwise be one GET, each costing a round trip.
+//
+// Not thread-safe: one cache serves one libhdf5 file, and libhdf5 calls it from one thread.
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "io/range_reader.hpp"
+
+namespace granary::io {
+
+struct BlockCacheOptions {
+  std::uint64_t block_size = 1 << 20;  // bytes; blocks start at multiples of it
+  std::size_t max_blocks = 16;         // least recently used blocks are dropped beyond this
+};
+
+struct BlockCacheStats {
+  std::uint64_t reads = 0;           // read() calls
+  std::uint64_t bytes = 0;           // bytes they asked for
+  std::uint64_t hits = 0;            // read() calls served without a fetch
+  std::uint64_t fetches = 0;         // requests sent to the reader
+  std::uint64_t fetched_bytes = 0;   // bytes those requests returned
+};
+
+class BlockCache {
+ public:
+  BlockCache(const RangeReader& bytes, BlockCacheOptions options);
+
+  // Fills `out` with bytes [offset, offset + out.size()); bytes past the end of the object
+  // read as zeros (as libhdf5's POSIX driver does). A read of a block or more goes to the
+  // reader directly in one request and is not cached: it is raw data, read once.
+  void read(std::uint64_t offset, std::span<std::byte> out);
+
+  const BlockCacheStats& stats() const { return stats_; }
+
+ private:
+  struct Block {
+    std::uint64_t index;
+    std::vector<std::byte> bytes;  // block_size bytes, fewer for the object's last block
+  };
+  const Block* cached(std::uint64_t index);
+  // Fetches blocks [first, last] in one request and caches them.
+  void fetch(std::uint64_t first, std::uint64_t last);
+
+  const RangeReader& bytes_;
+  BlockCacheOptions options_;
+  std::list<Block> lru_;  // most recently used first
+  std::unordered_map<std::uint64_t, std::list<Block>::iterator> index_;
+  BlockCacheStats stats_;
+};
+
+}  // namespace granary::io
