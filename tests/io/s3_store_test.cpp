@@ -1,12 +1,6 @@
 // The s3:// driver against tests/support/s3_server.py, a strict S3 subset on loopback that
 // checks every SigV4 signature and payload hash, pages ListObjectsV2 three keys at a time
 // and can be told to fail requests.
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -21,10 +15,9 @@
 #include "io/credentials.hpp"
 #include "io/s3_http.hpp"
 #include "io/s3_store.hpp"
+#include "support/s3_test_server.hpp"
 #include "support/test_support.hpp"
 #include "util/error.hpp"
-
-extern char** environ;
 
 namespace granary::io {
 namespace {
@@ -62,61 +55,12 @@ std::string error_of(const std::function<void()>& action) {
   return "(no error)";
 }
 
-// The server process: started once per suite, killed at the end (and it exits by itself
-// if this process dies first).
-class S3Server {
- public:
-  S3Server() {
-    std::string script = std::string(GRANARY_SOURCE_DIR) + "/tests/support/s3_server.py";
-    std::vector<std::string> args{"/usr/bin/python3", script, "--bucket", kBucket, "--region", kRegion,
-                                  "--page-size", "3", "--public-read",
-                                  "--credential", kKeys.access_key_id + ":" + kKeys.secret_access_key,
-                                  "--credential", kSessionKeys.access_key_id + ":" + kSessionKeys.secret_access_key +
-                                                      ":" + kSessionKeys.session_token};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int out[2];
-    if (pipe(out) != 0) fail("pipe failed");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, out[0]);
-    int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(out[1]);
-    if (rc != 0) fail("cannot start {}", script);
-    std::string line;
-    pollfd wait_for{out[0], POLLIN, 0};
-    char c;
-    while (poll(&wait_for, 1, 10'000) == 1 && read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    close(out[0]);
-    if (line.empty()) fail("{} did not report its port", script);
-    endpoint_ = "http://127.0.0.1:" + line;
-  }
-  ~S3Server() {
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-  }
-  const std::string& endpoint() const { return endpoint_; }
-
-  // /_control/fail?... , /_control/clear, /_control/stats; returns the stats.
-  nlohmann::json control(const std::string& path_and_query) const {
-    auto response = s3::send_once({.method = "POST", .url = endpoint_ + path_and_query}, nullptr);
-    if (response.status != 200) fail("control {} answered {}", path_and_query, response.status);
-    return nlohmann::json::parse(response.text());
-  }
-  nlohmann::json stats() const { return control("/_control/stats"); }
-
- private:
-  pid_t pid_ = -1;
-  std::string endpoint_;
-};
-
 class S3StoreTest : public testing::Test {
  protected:
   static void SetUpTestSuite() {
-    if (access("/usr/bin/python3", X_OK) == 0) server_ = new S3Server();
+    if (test::S3TestServer::available())
+      server_ = new test::S3TestServer({.buckets = {kBucket}, .credentials = {kKeys, kSessionKeys}, .region = kRegion,
+                                        .page_size = 3, .public_read = true});
   }
   static void TearDownTestSuite() {
     delete server_;
@@ -145,7 +89,7 @@ class S3StoreTest : public testing::Test {
   std::unique_ptr<Store> open(const S3Options& o) const { return open_s3_store(root(), o); }
   std::unique_ptr<Store> open() const { return open(options()); }
 
-  static inline S3Server* server_ = nullptr;
+  static inline test::S3TestServer* server_ = nullptr;
 };
 
 TEST_F(S3StoreTest, RoundTripsSmallObjects) {

@@ -1,12 +1,6 @@
 // The granule catalog: magg's JSON format (numeric key order, validation), the points
 // catalog of local granules (failures recorded, never dropped), granule listing, the
 // command's exit codes, and the golden catalog of the real granules.
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -16,11 +10,10 @@
 #include "io/s3_store.hpp"
 #include "recipes/atl06/catalog.hpp"
 #include "recipes/atl06/synth_writer.hpp"
+#include "support/s3_test_server.hpp"
 #include "support/test_support.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
-
-extern char** environ;
 
 namespace granary {
 namespace {
@@ -178,65 +171,13 @@ TEST(Atl06Catalog, CommandExitCodes) {
             2);
 }
 
-// tests/support/s3_server.py (a strict S3 subset) on loopback, for the s3:// listing.
-class S3TestServer {
- public:
-  static constexpr const char* kKey = "AKIDCATALOGTEST1";
-  static constexpr const char* kSecret = "catalog/secret+key";
-  S3TestServer() {
-    const std::string script = std::string(GRANARY_SOURCE_DIR) + "/tests/support/s3_server.py";
-    std::vector<std::string> args{"/usr/bin/python3", script, "--bucket", "granules", "--page-size", "2",
-                                  "--credential", std::string(kKey) + ":" + kSecret};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int out[2];
-    if (pipe(out) != 0) return;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, out[0]);
-    const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(out[1]);
-    std::string port;
-    pollfd ready{out[0], POLLIN, 0};
-    char c;
-    while (rc == 0 && poll(&ready, 1, 10'000) == 1 && read(out[0], &c, 1) == 1 && c != '\n') port += c;
-    close(out[0]);
-    if (rc != 0) pid_ = -1;
-    if (!port.empty()) endpoint_ = "http://127.0.0.1:" + port;
-  }
-  ~S3TestServer() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  const std::string& endpoint() const { return endpoint_; }
-  io::S3Options options() const {
-    io::S3Options o;
-    o.credentials = io::s3::Credentials{kKey, kSecret, ""};
-    o.endpoint = endpoint_;
-    o.region = "us-east-1";
-    return o;
-  }
-  // The environment a granary process needs to reach this server.
-  std::string env() const {
-    return "AWS_ENDPOINT_URL_S3=" + endpoint_ + " AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=" + kKey +
-           " AWS_SECRET_ACCESS_KEY='" + kSecret + "' AWS_SESSION_TOKEN= AWS_PROFILE= ";
-  }
-
- private:
-  pid_t pid_ = -1;
-  std::string endpoint_;
-};
+// The s3:// listing, against tests/support/s3_server.py (a strict S3 subset) on loopback.
+const io::s3::Credentials kCatalogKeys{"AKIDCATALOGTEST1", "catalog/secret+key", ""};
 
 TEST(Atl06Catalog, ListsGranulesUnderAnS3Prefix) {
-  if (access("/usr/bin/python3", X_OK) != 0) GTEST_SKIP() << "/usr/bin/python3 is needed for the S3 test server";
-  S3TestServer server;
-  ASSERT_FALSE(server.endpoint().empty()) << "tests/support/s3_server.py did not start";
-  auto store = io::open_s3_store("s3://granules/atl06", server.options());
+  if (!test::S3TestServer::available()) GTEST_SKIP() << "/usr/bin/python3 is needed for the S3 test server";
+  test::S3TestServer server({.buckets = {"granules"}, .credentials = {kCatalogKeys}, .page_size = 2});
+  auto store = io::open_s3_store("s3://granules/atl06", server.options(kCatalogKeys));
   const std::string bytes = "not really HDF5";
   const auto view = std::as_bytes(std::span(bytes));
   for (const char* key : {"c20/b.h5", "c20/a.h5", "c20/deep/c.h5", "c20/readme.txt", "c21/d.h5"})
@@ -246,7 +187,7 @@ TEST(Atl06Catalog, ListsGranulesUnderAnS3Prefix) {
   // listing is sorted and .h5-only; every object fails to open as HDF5 and is recorded.
   test::TempDir tmp;
   const auto out = tmp / "catalog.json";
-  auto r = test::run_command(server.env() + test::granary_binary() +
+  auto r = test::run_command(server.env(kCatalogKeys) + test::granary_binary() +
                              " atl06 catalog --granules s3://granules/atl06/c20/ -j 1 --out " + out.string());
   ASSERT_EQ(r.exit_code, 1) << r.err;
   const auto c = atl06::read_catalog(out.string());

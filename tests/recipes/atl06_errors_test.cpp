@@ -47,6 +47,28 @@ TEST(Atl06Errors, NonAtl06Hdf5FileIsNamed) {
   EXPECT_NE(msg.find("not ATL06 layout"), std::string::npos) << msg;
 }
 
+// A beam group that exists but lacks a dataset: an error naming the beam and the dataset
+// (a beam that is absent altogether is normal, see Atl06Golden.MissingBeamsAreNormal).
+TEST(Atl06Errors, IncompleteBeamIsNamed) {
+  test::TempDir tmp;
+  const auto path = tmp / "partial.h5";
+  hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+  H5Pset_create_intermediate_group(lcpl, 1);
+  hsize_t n = 4;
+  hid_t sp = H5Screate_simple(1, &n, nullptr);
+  std::vector<double> v = {-80.1, -80.2, -80.3, -80.4};
+  for (const char* name : {"/gt2r/land_ice_segments/latitude", "/gt2r/land_ice_segments/longitude"}) {
+    hid_t d = H5Dcreate2(f, name, H5T_IEEE_F64LE, sp, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+    H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+    H5Dclose(d);
+  }
+  H5Sclose(sp), H5Pclose(lcpl), H5Fclose(f);
+  const auto msg = message_of([&] { open_granule(path.string(), {}); });
+  EXPECT_NE(msg.find("partial.h5"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("/gt2r/land_ice_segments/h_li is missing"), std::string::npos) << msg;
+}
+
 TEST(Atl06Errors, NotHdf5AtAll) {
   test::TempDir tmp;
   std::ofstream(tmp / "notes.h5") << "this is not HDF5\n";
