@@ -50,7 +50,9 @@ json read_event(const std::string& source) {
   try {
     return json::parse(text);
   } catch (const json::parse_error& e) {
-    fail("{}: not valid JSON ({})", name, e.what());
+    // Only the position: the parser's message quotes the text it last read, which may be
+    // part of a secret (s3_credentials).
+    fail("{}: not valid JSON (syntax error at byte {})", name, e.byte);
   }
 }
 

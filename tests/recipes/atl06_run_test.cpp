@@ -96,7 +96,9 @@ TEST(Atl06Run, CatalogRunAndResume) {
   for (auto c : count) total += c;
   EXPECT_EQ(total, summary["total_obs"].get<std::int64_t>());
   for (std::size_t i = 1; i < cells.size(); ++i)
-    if (i % 4096) ASSERT_EQ(cells[i], cells[i - 1] + 1) << "cell ids run in nested order within a parent";
+    if (i % 4096) {
+      ASSERT_EQ(cells[i], cells[i - 1] + 1) << "cell ids run in nested order within a parent";
+    }
 
   // A rerun skips every finished cell; --overwrite runs them again.
   r = test::run_granary("atl06 run --catalog " + (tmp / "catalog.json").string() + " --out " + store);

@@ -399,6 +399,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_bytes(200, reply.encode())
 
 
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    # Clients open dozens of connections at once (parallel ranged GETs); with the default
+    # backlog of 5 the kernel drops the rest and they retry a second later.
+    request_queue_size = 128
+
+
 def exit_with_parent(parent):
     while os.getppid() == parent:
         time.sleep(0.5)
@@ -414,8 +421,7 @@ def main():
     parser.add_argument("--public-read", action="store_true", help="allow unsigned GET and HEAD")
     args = parser.parse_args()
     Handler.state = State(args)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    server = Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
     print(server.server_address[1], flush=True)
     server.serve_forever()

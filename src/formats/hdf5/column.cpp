@@ -205,7 +205,7 @@ void Column::read_first(std::uint64_t k, std::span<std::byte> out) const {
   // the first block of the stream, so a short prefix of the stored bytes suffices (more is
   // read only if the stream needs it).
   const Chunk& ch = chunks_.at(k);
-  std::uint64_t have = std::min<std::uint64_t>(ch.stored_size, 4096);
+  std::uint64_t have = std::min<std::uint64_t>(ch.stored_size, 1024);
   std::vector<std::byte> stored;
   for (;;) {
     stored.resize(have);

@@ -1,5 +1,6 @@
 #include "formats/hdf5/range_vfd.hpp"
 
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -66,9 +67,11 @@ H5FD_t* driver_open(const char* name, unsigned flags, hid_t fapl, haddr_t /*maxa
     return nullptr;
   }
   try {
+    auto own_info = std::make_unique<DriverInfo>(*info);
+    auto cache = std::make_unique<io::BlockCache>(*info->bytes, info->cache);
     auto* f = new File{};
-    f->info = new DriverInfo(*info);
-    f->cache = new io::BlockCache(*info->bytes, info->cache);
+    f->info = own_info.release();
+    f->cache = cache.release();
     return &f->pub;
   } catch (const std::exception& e) {
     push_error("open", H5E_CANTOPENFILE, e.what());

@@ -6,10 +6,13 @@
 #include <cstring>
 #include <optional>
 
+#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include "grids/healpix/cell_bounds.hpp"
 #include "grids/healpix/morton.hpp"
+#include "io/store.hpp"
 #include "recipes/atl06/granule.hpp"
 #include "util/error.hpp"
 
@@ -66,10 +69,13 @@ std::vector<bool> chunks_to_scan(const Beam& beam, const healpix::CellBox& box, 
   const std::uint64_t len = beam.latitude.chunk_length();
   if (n < 3 || !beam.delta_time || beam.delta_time->chunk_length() != len || beam.longitude.chunk_length() != len) return scan;
   std::vector<double> lat(n), lon(n), time(n);
-  for (std::uint64_t k = 0; k < n; ++k) {
+  // Small reads, in parallel: on S3 each is a request that mostly waits for its first byte.
+  tbb::parallel_for(std::uint64_t{0}, n, [&](std::uint64_t k) {
     beam.latitude.read_first(k, std::as_writable_bytes(std::span(&lat[k], 1)));
     beam.longitude.read_first(k, std::as_writable_bytes(std::span(&lon[k], 1)));
     beam.delta_time->read_first(k, std::as_writable_bytes(std::span(&time[k], 1)));
+  });
+  for (std::uint64_t k = 0; k < n; ++k) {
     // ATL06 fills positions and delta_time with 0: no bound can be drawn from a fill.
     if (!(std::abs(lat[k]) <= 90.0) || !(std::abs(lon[k]) <= 360.0) || lat[k] == 0.0 || !(time[k] > 0.0)) return scan;
     if (k > 0 && !(time[k] > time[k - 1])) return scan;
@@ -83,6 +89,21 @@ std::vector<bool> chunks_to_scan(const Beam& beam, const healpix::CellBox& box, 
     scan[n - 1] = arc_deg(lat[n - 1], lon[n - 1], box.centre_lat, clon) <=
                   kMaxRate * (*end_time - time[n - 1]) + box.radius_deg + kSlack;
   return scan;
+}
+
+// s3:// granules are read with many requests in flight: a GET waits tens of milliseconds for
+// its first byte, so threads beyond the cores hide that wait rather than compete for CPU
+// (TBB's default is one thread per core). A thread limit set by the caller (granary -j, a
+// tbb::global_control) still wins: the smallest limit applies.
+constexpr int kRemoteReadThreads = 32;
+
+template <typename Work>
+void with_read_threads(bool remote, Work&& work) {
+  if (!remote) return work();
+  const int threads = std::max(kRemoteReadThreads, tbb::this_task_arena::max_concurrency());
+  tbb::global_control allow(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+  tbb::task_arena arena(threads);
+  arena.execute(work);
 }
 
 struct Geometry {
@@ -157,6 +178,65 @@ void read_values(const Granule& g, bool with_time, Piece& p) {
   }
 }
 
+// Prunes every beam's chunks, then selects the cell's points chunk by chunk and reads their
+// values: the parallel part of a cell read. Errors stay with their piece.
+std::vector<Piece> read_pieces(const std::vector<std::optional<Granule>>& open, const Geometry& geo, bool delta_time,
+                               CellReadStats& stats) {
+  auto guarded = [&](Piece& p, auto&& work) {
+    try {
+      work(p);
+    } catch (const std::exception& e) {
+      p.error = e.what();
+    }
+  };
+  auto t0 = Clock::now();
+  // Prune chunks per beam (in parallel), then scan the rest chunk by chunk.
+  struct BeamRef {
+    std::size_t granule, beam;
+    std::vector<bool> scan;
+    std::string error;
+  };
+  std::vector<BeamRef> beams;
+  for (std::size_t gi = 0; gi < open.size(); ++gi)
+    if (open[gi])
+      for (std::size_t bi = 0; bi < open[gi]->beams.size(); ++bi) beams.push_back({gi, bi, {}, {}});
+  tbb::parallel_for(std::size_t{0}, beams.size(), [&](std::size_t i) {
+    auto& b = beams[i];
+    try {
+      b.scan = chunks_to_scan(open[b.granule]->beams[b.beam], geo.box, open[b.granule]->end_delta_time);
+    } catch (const std::exception& e) {
+      b.error = e.what();
+    }
+  });
+  std::vector<Piece> pieces;
+  for (const auto& b : beams) {
+    const auto& beam = open[b.granule]->beams[b.beam];
+    for (std::uint64_t k = 0; k < beam.latitude.chunk_count(); ++k) {
+      if (b.error.empty() && !b.scan[k]) continue;
+      Piece p;
+      p.granule = b.granule, p.beam = b.beam, p.chunk = k;
+      p.error = b.error;
+      pieces.push_back(std::move(p));
+      if (!b.error.empty()) break;  // one piece carries the beam's error
+    }
+  }
+  stats.chunks_total = 0;
+  for (const auto& b : beams) stats.chunks_total += open[b.granule]->beams[b.beam].latitude.chunk_count();
+  stats.chunks_scanned = pieces.size();
+  tbb::parallel_for(std::size_t{0}, pieces.size(), [&](std::size_t i) {
+    if (pieces[i].error.empty()) guarded(pieces[i], [&](Piece& p) { select_points(*open[p.granule], geo, p); });
+  });
+  stats.select_seconds = since(t0);
+  t0 = Clock::now();
+  tbb::parallel_for(std::size_t{0}, pieces.size(), [&](std::size_t i) {
+    Piece& p = pieces[i];
+    if (p.error.empty() && !p.index.empty())
+      guarded(p, [&](Piece& q) { read_values(*open[q.granule], delta_time, q); });
+  });
+  stats.values_seconds = since(t0);
+  return pieces;
+}
+
 }  // namespace
 
 CellRead read_cell_points(const std::vector<std::string>& granules, const CellRequest& req, const io::S3Options& s3) {
@@ -192,58 +272,9 @@ CellRead read_cell_points(const std::vector<std::string>& granules, const CellRe
   }
   out.stats.open_seconds = since(t0);
 
-  auto guarded = [&](Piece& p, auto&& work) {
-    try {
-      work(p);
-    } catch (const std::exception& e) {
-      p.error = e.what();
-    }
-  };
-  t0 = Clock::now();
-  // Prune chunks per beam (in parallel), then scan the rest chunk by chunk.
-  struct BeamRef {
-    std::size_t granule, beam;
-    std::vector<bool> scan;
-    std::string error;
-  };
-  std::vector<BeamRef> beams;
-  for (std::size_t gi = 0; gi < open.size(); ++gi)
-    if (open[gi])
-      for (std::size_t bi = 0; bi < open[gi]->beams.size(); ++bi) beams.push_back({gi, bi, {}, {}});
-  tbb::parallel_for(std::size_t{0}, beams.size(), [&](std::size_t i) {
-    auto& b = beams[i];
-    try {
-      b.scan = chunks_to_scan(open[b.granule]->beams[b.beam], geo.box, open[b.granule]->end_delta_time);
-    } catch (const std::exception& e) {
-      b.error = e.what();
-    }
-  });
   std::vector<Piece> pieces;
-  for (const auto& b : beams) {
-    const auto& beam = open[b.granule]->beams[b.beam];
-    for (std::uint64_t k = 0; k < beam.latitude.chunk_count(); ++k) {
-      if (b.error.empty() && !b.scan[k]) continue;
-      Piece p;
-      p.granule = b.granule, p.beam = b.beam, p.chunk = k;
-      p.error = b.error;
-      pieces.push_back(std::move(p));
-      if (!b.error.empty()) break;  // one piece carries the beam's error
-    }
-  }
-  out.stats.chunks_total = 0;
-  for (const auto& b : beams) out.stats.chunks_total += open[b.granule]->beams[b.beam].latitude.chunk_count();
-  out.stats.chunks_scanned = pieces.size();
-  tbb::parallel_for(std::size_t{0}, pieces.size(), [&](std::size_t i) {
-    if (pieces[i].error.empty()) guarded(pieces[i], [&](Piece& p) { select_points(*open[p.granule], geo, p); });
-  });
-  out.stats.select_seconds = since(t0);
-  t0 = Clock::now();
-  tbb::parallel_for(std::size_t{0}, pieces.size(), [&](std::size_t i) {
-    Piece& p = pieces[i];
-    if (p.error.empty() && !p.index.empty())
-      guarded(p, [&](Piece& q) { read_values(*open[q.granule], req.delta_time, q); });
-  });
-  out.stats.values_seconds = since(t0);
+  const bool remote = std::any_of(granules.begin(), granules.end(), [](const std::string& g) { return io::is_s3_uri(g); });
+  with_read_threads(remote, [&] { pieces = read_pieces(open, geo, req.delta_time, out.stats); });
 
   // A granule with any unreadable chunk fails as a whole: a partial granule would be a
   // silent loss of points.

@@ -3,48 +3,63 @@
 #include <algorithm>
 #include <set>
 
-#include <hdf5.h>
+#include <tbb/parallel_for.h>
 
 #include "grids/healpix/morton.hpp"
+#include "recipes/atl06/granule.hpp"
 #include "util/error.hpp"
 
 namespace granary::atl06 {
-namespace {
-// TEMPORARY simple reader (full H5Dread); replaced by the chunk-parallel reader.
-std::vector<double> read_f64(hid_t file, const std::string& path, const std::string& name) {
-  hid_t ds = H5Dopen2(file, path.c_str(), H5P_DEFAULT);
-  if (ds < 0) fail("{}: cannot open dataset {}", name, path);
-  hid_t sp = H5Dget_space(ds);
-  hssize_t n = H5Sget_simple_extent_npoints(sp);
-  H5Sclose(sp);
-  std::vector<double> v(static_cast<std::size_t>(std::max<hssize_t>(n, 0)));
-  herr_t rc = v.empty() ? 0 : H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
-  H5Dclose(ds);
-  if (rc < 0) fail("{}: cannot read {} (truncated or corrupt file?)", name, path);
-  return v;
-}
-}  // namespace
 
-std::vector<std::int64_t> granule_parent_cells(const std::string& path, int parent_order) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) fail("{}: cannot open as HDF5 (missing, truncated or not HDF5)", path);
-  std::set<std::int64_t> cells;
-  bool any = false;
-  for (const char* beam : {"gt1l", "gt1r", "gt2l", "gt2r", "gt3l", "gt3r"}) {
-    std::string g = std::string("/") + beam + "/land_ice_segments";
-    if (H5Lexists(f, (std::string("/") + beam).c_str(), H5P_DEFAULT) <= 0 ||
-        H5Lexists(f, g.c_str(), H5P_DEFAULT) <= 0)
-      continue;
-    any = true;
-    auto lat = read_f64(f, g + "/latitude", path);
-    auto lon = read_f64(f, g + "/longitude", path);
-    for (std::size_t i = 0; i < lat.size(); ++i)
-      cells.insert(healpix::morton_parent(healpix::geo_to_morton(lat[i], lon[i], 18), parent_order));
+std::vector<std::int64_t> granule_parent_cells(const std::string& uri, int parent_order) {
+  if (parent_order < 0 || parent_order > healpix::kMaxOrder) fail("parent order {} is outside 0..{}", parent_order, healpix::kMaxOrder);
+  // Positions only; every chunk of every beam is read (the catalog must see every segment),
+  // decoded on worker threads.
+  const Granule g = open_granule(uri, {.values = false, .delta_time = false});
+  struct Piece {
+    std::size_t beam;
+    std::uint64_t chunk;
+    std::vector<std::int64_t> cells;
+    std::string error;
+  };
+  std::vector<Piece> pieces;
+  for (std::size_t b = 0; b < g.beams.size(); ++b)
+    for (std::uint64_t k = 0; k < g.beams[b].latitude.chunk_count(); ++k) pieces.push_back({b, k, {}, {}});
+  const int shift = 2 * (healpix::kMaxOrder - parent_order);
+  tbb::parallel_for(std::size_t{0}, pieces.size(), [&](std::size_t i) {
+    Piece& p = pieces[i];
+    try {
+      thread_local std::vector<std::byte> lat_buf, lon_buf;
+      const Beam& beam = g.beams[p.beam];
+      beam.latitude.read_chunk(p.chunk, lat_buf);
+      if (beam.longitude.chunk_length() == beam.latitude.chunk_length()) {
+        beam.longitude.read_chunk(p.chunk, lon_buf);
+      } else {
+        lon_buf.resize(lat_buf.size());
+        beam.longitude.read<double>(p.chunk * beam.latitude.chunk_length(),
+                                    std::span(reinterpret_cast<double*>(lon_buf.data()), lon_buf.size() / sizeof(double)));
+      }
+      const auto* lat = reinterpret_cast<const double*>(lat_buf.data());
+      const auto* lon = reinterpret_cast<const double*>(lon_buf.data());
+      std::int64_t last = -1;
+      for (std::size_t j = 0; j < lat_buf.size() / sizeof(double); ++j) {
+        // As magg: the parent of the order-18 cell (not an order-6 index computed directly).
+        const std::int64_t nest = healpix::ang2nest(lat[j], lon[j], healpix::kMaxOrder) >> shift;
+        if (nest != last) p.cells.push_back(nest), last = nest;
+      }
+    } catch (const std::exception& e) {
+      p.error = e.what();
+    }
+  });
+  std::set<std::int64_t> nests;
+  for (const auto& p : pieces) {
+    if (!p.error.empty()) fail("{}", p.error);
+    nests.insert(p.cells.begin(), p.cells.end());
   }
-  H5Fclose(f);
-  if (!any) fail("{}: not ATL06 layout (no gt*/land_ice_segments group)", path);
-  return {cells.begin(), cells.end()};
+  std::vector<std::int64_t> out;
+  for (auto n : nests) out.push_back(healpix::nest_to_morton(n, parent_order));
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace granary::atl06
