@@ -78,12 +78,10 @@ void run_cell(const CellOptions& o) {
   }
   if (o.parent == 0 || o.out.empty()) fail("atl06 cell: give --parent and --out (or --event FILE|- with a magg event)");
   auto job = atl06::parse_cell_event(event_from_options(o));
-  if (!o.csv.empty()) {
-    // The oracle's child-rows CSV as well (for comparisons with goldens and other tools).
-    auto cell = atl06::compute_cell(job);
-    files::write_atomic(o.csv, atl06::child_rows_csv(job.parent, job.child_order, cell.stats, true));
-  }
-  auto result = atl06::run_cell_job(job);
+  // --csv: the oracle's child-rows CSV as well (for comparisons with goldens and other tools).
+  auto result = atl06::run_cell_job(job, [&](const atl06::CellResult& cell) {
+    if (!o.csv.empty()) files::write_atomic(o.csv, atl06::child_rows_csv(job.parent, job.child_order, cell.stats, true));
+  });
   const auto& g = result.value("granules", json::object());
   if (result["status"] == "SUCCESS") {
     spdlog::info("cell {}: {} points in {} child cells from {} granules ({} read, {} skipped, {} failed) -> {} chunk {} in {:.3f} s{}",
@@ -109,7 +107,7 @@ void add_atl06_cell_command(CLI::App& atl06) {
   cmd->add_option("--parent", o->parent, "Parent cell (morton index, e.g. -4113213)");
   cmd->add_option("--parent-order", o->parent_order, "Order of the parent cell")->capture_default_str();
   cmd->add_option("--child-order", o->child_order, "Order of the output cells")->capture_default_str();
-  cmd->add_option("--granules", o->granules, "ATL06 granules (HDF5 files) that may cross the cell");
+  cmd->add_option("--granules", o->granules, "ATL06 granules (paths or s3:// URIs) that may cross the cell");
   cmd->add_option("--out", o->out, "Output Zarr store (created for this one cell if it does not exist)");
   cmd->add_option("--chunk-idx", o->chunk_idx, "Chunk of the store that holds this parent (default: its position in the store)");
   cmd->add_option("--numerics", o->numerics, "double: accumulate in double (default); magg: numpy float32, bit-identical to magg")

@@ -124,7 +124,7 @@ CellResult compute_cell(const CellJob& job) {
   return r;
 }
 
-json run_cell_job(const CellJob& job) {
+json run_cell_job(const CellJob& job, const std::function<void(const CellResult&)>& on_computed) {
   const auto t0 = std::chrono::steady_clock::now();
   json result = {{"status", "FAILED"},
                  {"parent_morton", job.parent},
@@ -168,6 +168,7 @@ json run_cell_job(const CellJob& job) {
     timer.mark("open_store");
 
     CellResult cell = compute_cell(job);
+    if (on_computed) on_computed(cell);
     timer.mark("read_and_aggregate");
     const auto& rs = cell.read.stats;
     json outcomes = json::array();

@@ -15,6 +15,7 @@
 // Granule reads take their endpoint and region from the environment (AWS_ENDPOINT_URL_S3 /
 // AWS_ENDPOINT_URL, AWS_REGION). Secrets are never logged nor echoed in error messages.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,7 +55,10 @@ CellJob parse_cell_event(const nlohmann::json& event);
 //    granule_bytes, bytes_read, read_requests, read_fraction (bytes_read / granule_bytes:
 //    the share of the granules that was fetched; see GranuleOutcome for what is counted)}
 // Failures of the job itself come back as status FAILED, never as an exception.
-nlohmann::json run_cell_job(const CellJob& job);
+// `on_computed`, if given, sees the statistics before they are written (e.g. to also write
+// them as CSV) without computing them twice.
+struct CellResult;
+nlohmann::json run_cell_job(const CellJob& job, const std::function<void(const CellResult&)>& on_computed = {});
 
 // magg's Lambda return value for a result: {statusCode, body: {parent_morton,
 // cells_with_data, total_obs, granule_count, files_processed, duration_s, error, zarr_path}}.
