@@ -26,4 +26,10 @@ void add_atl06_synth_command(CLI::App& atl06);
 void add_atl06_cell_command(CLI::App& atl06);
 void add_atl06_run_command(CLI::App& atl06);
 
+// granary info                           (cli/info_cmd.cpp)
+void add_info_command(CLI::App& root);
+
+// granary quicklook                      (cli/quicklook_cmd.cpp)
+void add_quicklook_command(CLI::App& root);
+
 }  // namespace granary::cli

@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
   });
   cli::add_ecco_commands(app);
   cli::add_atl06_commands(app);
+  cli::add_quicklook_command(app);
+  cli::add_info_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -9,6 +9,7 @@
 #include <zstd.h>
 
 #include "formats/zarr/metadata.hpp"
+#include "formats/zarr/visit_dtype.hpp"
 #include "util/error.hpp"
 
 namespace granary::zarr {
@@ -32,23 +33,6 @@ constexpr std::array<DTypeNames, 10> kNames{{
     {DType::Float32, "float32", "<f4"}, {DType::Float64, "float64", "<f8"},
 }};
 
-// Calls f(T{}) with the C++ type of `dtype`.
-template <typename F>
-decltype(auto) visit_dtype(DType dtype, F&& f) {
-  switch (dtype) {
-    case DType::Int8: return f(std::int8_t{});
-    case DType::UInt8: return f(std::uint8_t{});
-    case DType::Int16: return f(std::int16_t{});
-    case DType::UInt16: return f(std::uint16_t{});
-    case DType::Int32: return f(std::int32_t{});
-    case DType::UInt32: return f(std::uint32_t{});
-    case DType::Int64: return f(std::int64_t{});
-    case DType::UInt64: return f(std::uint64_t{});
-    case DType::Float32: return f(float{});
-    case DType::Float64: return f(double{});
-  }
-  fail("zarr: invalid data type {}", static_cast<int>(dtype));
-}
 
 bool is_special_float(const nlohmann::json& v) {
   return v.is_string() && (v == "NaN" || v == "Infinity" || v == "-Infinity");

@@ -1,0 +1,218 @@
+#include "render/netcdf_field.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+#include <fmt/format.h>
+#include <netcdf.h>
+
+#include "util/error.hpp"
+
+namespace granary::render {
+namespace {
+
+bool is_y_dim(const std::string& d) { return d == "latitude" || d == "lat" || d == "j" || d == "j_g"; }
+bool is_x_dim(const std::string& d) { return d == "longitude" || d == "lon" || d == "i" || d == "i_g"; }
+
+class NcFile {
+ public:
+  explicit NcFile(const std::filesystem::path& path) : path_(path.string()) {
+    if (const int rc = nc_open(path_.c_str(), NC_NOWRITE, &id_); rc != NC_NOERR)
+      fail("{}: cannot open as netCDF: {}", path_, nc_strerror(rc));
+  }
+  ~NcFile() { nc_close(id_); }
+  NcFile(const NcFile&) = delete;
+  NcFile& operator=(const NcFile&) = delete;
+
+  int id() const { return id_; }
+  const std::string& path() const { return path_; }
+  void check(int rc, const std::string& what) const {
+    if (rc != NC_NOERR) fail("{}: {}: {}", path_, what, nc_strerror(rc));
+  }
+  std::string text_attribute(int var, const char* name) const {
+    std::size_t len = 0;
+    nc_type type = 0;
+    if (nc_inq_att(id_, var, name, &type, &len) != NC_NOERR || type != NC_CHAR) return {};
+    std::string s(len, '\0');
+    check(nc_get_att_text(id_, var, name, s.data()), fmt::format("attribute {}", name));
+    return s;
+  }
+  std::optional<double> number_attribute(int var, const char* name) const {
+    std::size_t len = 0;
+    nc_type type = 0;
+    if (nc_inq_att(id_, var, name, &type, &len) != NC_NOERR || type == NC_CHAR || len < 1) return std::nullopt;
+    double v = 0;
+    check(nc_get_att_double(id_, var, name, &v), fmt::format("attribute {}", name));
+    return v;
+  }
+  std::string var_name(int var) const {
+    char name[NC_MAX_NAME + 1];
+    check(nc_inq_varname(id_, var, name), "variable name");
+    return name;
+  }
+  std::vector<std::string> dim_names(int var) const {
+    int ndims = 0;
+    check(nc_inq_varndims(id_, var, &ndims), "variable dimensions");
+    std::vector<int> dims(static_cast<std::size_t>(ndims));
+    check(nc_inq_vardimid(id_, var, dims.data()), "variable dimensions");
+    std::vector<std::string> names;
+    for (const int d : dims) {
+      char name[NC_MAX_NAME + 1];
+      check(nc_inq_dimname(id_, d, name), "dimension name");
+      names.emplace_back(name);
+    }
+    return names;
+  }
+  std::size_t dim_length(const std::string& name) const {
+    int dim = 0;
+    std::size_t len = 0;
+    check(nc_inq_dimid(id_, name.c_str(), &dim), fmt::format("dimension {}", name));
+    check(nc_inq_dimlen(id_, dim, &len), fmt::format("dimension {}", name));
+    return len;
+  }
+  std::optional<int> var_id(const std::string& name) const {
+    int var = 0;
+    if (nc_inq_varid(id_, name.c_str(), &var) != NC_NOERR) return std::nullopt;
+    return var;
+  }
+  double value_at(int var, std::size_t index) const {
+    double v = 0;
+    check(nc_get_var1_double(id_, var, &index, &v), fmt::format("reading {}", var_name(var)));
+    return v;
+  }
+
+ private:
+  std::string path_;
+  int id_ = -1;
+};
+
+std::size_t spatial_dims(const std::vector<std::string>& dims) {
+  std::size_t n = 0;
+  for (const auto& d : dims) n += is_y_dim(d) || is_x_dim(d);
+  return n;
+}
+
+// Coordinates, bounds and other non-data variables are named by other variables'
+// `coordinates` / `bounds` attributes or flagged by their coverage_content_type.
+std::set<std::string> auxiliary_variables(const NcFile& nc, int nvars) {
+  std::set<std::string> aux;
+  for (int v = 0; v < nvars; ++v) {
+    for (const char* attr : {"coordinates", "bounds"}) {
+      std::string list = nc.text_attribute(v, attr);
+      std::size_t pos = 0;
+      while (pos < list.size()) {
+        const std::size_t end = std::min(list.find(' ', pos), list.size());
+        if (end > pos) aux.insert(list.substr(pos, end - pos));
+        pos = end + 1;
+      }
+    }
+    if (nc.text_attribute(v, "coverage_content_type") == "coordinate") aux.insert(nc.var_name(v));
+  }
+  return aux;
+}
+
+int choose_variable(const NcFile& nc, const std::optional<std::string>& requested) {
+  int nvars = 0;
+  nc.check(nc_inq_nvars(nc.id(), &nvars), "listing variables");
+  if (requested) {
+    const auto var = nc.var_id(*requested);
+    if (!var) fail("{}: no variable '{}'", nc.path(), *requested);
+    if (spatial_dims(nc.dim_names(*var)) < 2)
+      fail("{}: variable '{}' has no two horizontal dimensions (latitude/longitude or j/i)", nc.path(), *requested);
+    return *var;
+  }
+  const auto aux = auxiliary_variables(nc, nvars);
+  for (int v = 0; v < nvars; ++v)
+    if (!aux.contains(nc.var_name(v)) && spatial_dims(nc.dim_names(v)) >= 2) return v;
+  fail("{}: no data variable with two horizontal dimensions (latitude/longitude or j/i)", nc.path());
+}
+
+// CF "<unit> since YYYY-MM-DD[ HH:MM:SS]" -> "YYYY-MM-DD HH:MM"; the raw value if not understood.
+std::string format_time(double value, const std::string& units) {
+  char unit[32] = {};
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  const int n = std::sscanf(units.c_str(), "%31s since %d-%d-%d %d:%d:%d", unit, &y, &mo, &d, &h, &mi, &s);
+  const std::string u = unit;
+  const double per = u == "seconds" ? 1 : u == "minutes" ? 60 : u == "hours" ? 3600 : u == "days" ? 86400 : 0;
+  if (n < 4 || per == 0) return fmt::format("{} {}", value, units);
+  using namespace std::chrono;
+  const sys_seconds epoch = sys_days{year{y} / mo / d} + hours{h} + minutes{mi} + seconds{s};
+  const sys_seconds t = epoch + seconds{std::llround(value * per)};
+  const auto day = floor<days>(t);
+  const year_month_day ymd{day};
+  const hh_mm_ss hms{t - day};
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                     static_cast<unsigned>(ymd.day()), hms.hours().count(), hms.minutes().count());
+}
+
+}  // namespace
+
+NetcdfField read_netcdf_field(const std::filesystem::path& path, const SliceRequest& request) {
+  if (!std::filesystem::exists(path)) fail("{}: no such file", path.string());
+  NcFile nc(path);
+  const int var = choose_variable(nc, request.variable);
+  NetcdfField field;
+  field.variable = nc.var_name(var);
+  field.units = nc.text_attribute(var, "units");
+  field.long_name = nc.text_attribute(var, "long_name");
+  const auto dims = nc.dim_names(var);
+  std::vector<std::size_t> start(dims.size(), 0), count(dims.size(), 1);
+  bool seen_level = false;
+  for (std::size_t k = 0; k < dims.size(); ++k) {
+    const std::string& dim = dims[k];
+    const std::size_t len = nc.dim_length(dim);
+    auto pick = [&](std::size_t index, const char* option) {
+      if (index >= len) fail("{}: {} {} is out of range: '{}' has {} entries", path.string(), option, index, dim, len);
+      start[k] = index;
+    };
+    if (is_y_dim(dim)) {
+      count[k] = field.ny = len;
+    } else if (is_x_dim(dim)) {
+      count[k] = field.nx = len;
+    } else if (dim == "tile") {
+      count[k] = field.tiles = len;
+      field.kind = GridKind::Llc;
+    } else if (dim == "time") {
+      pick(request.time, "--time");
+      if (const auto tv = nc.var_id(dim)) field.time_label = format_time(nc.value_at(*tv, request.time), nc.text_attribute(*tv, "units"));
+    } else if (!seen_level) {
+      seen_level = true;
+      pick(request.level, "--level");
+      field.level_label = fmt::format("{}[{}]", dim, request.level);
+      if (const auto lv = nc.var_id(dim))
+        field.level_label = fmt::format("{}={:g} {}", dim, nc.value_at(*lv, request.level), nc.text_attribute(*lv, "units"));
+    } else if (len != 1) {
+      fail("{}: variable '{}' has a second non-horizontal dimension '{}'; cannot choose a slice", path.string(), field.variable, dim);
+    }
+  }
+  if (!seen_level && request.level != 0)
+    fail("{}: --level {} given but variable '{}' has no vertical dimension", path.string(), request.level, field.variable);
+  if (field.kind == GridKind::Llc && (field.tiles != 13 || field.nx != field.ny))
+    fail("{}: variable '{}' has {} tiles of {}x{}; expected 13 square LLC tiles", path.string(), field.variable, field.tiles, field.ny, field.nx);
+  field.values.resize(field.tiles * field.ny * field.nx);
+  nc.check(nc_get_vara_float(nc.id(), var, start.data(), count.data(), field.values.data()), fmt::format("reading {}", field.variable));
+
+  const auto fill = nc.number_attribute(var, "_FillValue");
+  const auto missing = nc.number_attribute(var, "missing_value");
+  const double scale = nc.number_attribute(var, "scale_factor").value_or(1.0);
+  const double offset = nc.number_attribute(var, "add_offset").value_or(0.0);
+  for (float& v : field.values) {
+    if ((fill && v == static_cast<float>(*fill)) || (missing && v == static_cast<float>(*missing)))
+      v = NAN;
+    else
+      v = static_cast<float>(v * scale + offset);
+  }
+  if (field.kind == GridKind::LatLon) {
+    for (const char* name : {"latitude", "lat"})
+      if (const auto lat = nc.var_id(name); lat && field.ny > 1) {
+        field.latitude_ascending = nc.value_at(*lat, field.ny - 1) > nc.value_at(*lat, 0);
+        break;
+      }
+  }
+  return field;
+}
+
+}  // namespace granary::render

@@ -1,0 +1,27 @@
+#pragma once
+// Per-cell statistics of a granary ATL06 Zarr store (group "<order>" holding 1-D arrays
+// cell_ids = HEALPix nested ids, count, h_mean, ...), read with formats/zarr.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace granary::render {
+
+struct CellField {
+  std::string variable, units, long_name;
+  int order = 0;
+  std::vector<std::int64_t> nest;   // nested ids at `order`
+  std::vector<std::int64_t> count;  // points per cell (0: no data)
+  std::vector<float> values;        // the variable, NaN where missing
+};
+
+// order: the group to read (default: the first of the root's "child_orders", else the only
+// numeric group). Errors name the store and the problem (no store, no group, no variable,
+// arrays of different lengths).
+CellField read_zarr_cells(const std::string& uri, const std::string& variable, std::optional<int> order);
+
+// A directory holding zarr.json or .zgroup.
+bool looks_like_zarr(const std::string& path);
+
+}  // namespace granary::render
