@@ -54,14 +54,7 @@ std::vector<T> read_all(hid_t file, const char* path, hid_t type, std::size_t n)
   return out;
 }
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::error_of;
 
 // A reader that fails every read, as an S3 object does with the wrong keys.
 class Forbidden final : public io::RangeReader {

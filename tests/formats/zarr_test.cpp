@@ -302,15 +302,7 @@ TEST(ZarrMetadata, ChunkKeys) {
 // ---------------------------------------------------------------------------------------
 // Bad inputs are rejected with messages that say what is wrong and where.
 
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::error_of;
 
 TEST(ZarrValidation, BadSpecsAreRejected) {
   test::TempDir dir;
@@ -628,16 +620,9 @@ print(json.dumps({
   EXPECT_EQ(out["cell_ids_attrs"], atl06::xdggs_cell_ids_attributes(12));
 }
 
-std::optional<fs::path> zarrita_dir() {
-  const char* env = std::getenv("GRANARY_ZARRITA_DIR");
-  fs::path dir = env && *env ? fs::path(env) : fs::path(GRANARY_SOURCE_DIR) / "tools" / "zarrita";
-  if (!fs::exists(dir / "node_modules" / "zarrita" / "package.json")) return std::nullopt;
-  return dir;
-}
-
 TEST(ZarrIndependentReaders, ZarritaReadsOurV3Store) {
   if (test::run_command("node --version").exit_code != 0) GTEST_SKIP() << "node is not installed";
-  auto tools = zarrita_dir();
+  auto tools = test::zarrita_dir();
   if (!tools)
     GTEST_SKIP() << "zarrita not installed: run `npm ci --prefix tools/zarrita` (or set GRANARY_ZARRITA_DIR)";
   test::TempDir dir;

@@ -45,15 +45,7 @@ std::vector<std::byte> pattern(std::size_t size, unsigned seed) {
   return out;
 }
 
-// The message of the granary::Error that `action` throws.
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::error_of;
 
 class S3StoreTest : public testing::Test {
  protected:

@@ -152,14 +152,7 @@ void expect_same_bits(const std::vector<float>& expected, const std::vector<floa
                        << ", got " << got[first];
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "<no granary::Error thrown>";
-}
+using test::error_of;
 
 // ---------------------------------------------------------------------------- target grid
 

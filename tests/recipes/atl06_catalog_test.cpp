@@ -45,14 +45,7 @@ void write_granule(const fs::path& path, const std::vector<std::pair<double, dou
   atl06::synth::write_granule(path, g);
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using test::error_of;
 
 TEST(Atl06Catalog, KeysKeepNumericOrderThroughJson) {
   atl06::Catalog c;

@@ -30,19 +30,12 @@ void write_other_hdf5(const fs::path& path) {
   H5Dclose(d), H5Sclose(sp), H5Fclose(f);
 }
 
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::error_of;
 
 TEST(Atl06Errors, NonAtl06Hdf5FileIsNamed) {
   test::TempDir tmp;
   write_other_hdf5(tmp / "other.h5");
-  const auto msg = message_of([&] { open_granule((tmp / "other.h5").string(), {}); });
+  const auto msg = error_of([&] { open_granule((tmp / "other.h5").string(), {}); });
   EXPECT_NE(msg.find("other.h5"), std::string::npos) << msg;
   EXPECT_NE(msg.find("not ATL06 layout"), std::string::npos) << msg;
 }
@@ -64,7 +57,7 @@ TEST(Atl06Errors, IncompleteBeamIsNamed) {
     H5Dclose(d);
   }
   H5Sclose(sp), H5Pclose(lcpl), H5Fclose(f);
-  const auto msg = message_of([&] { open_granule(path.string(), {}); });
+  const auto msg = error_of([&] { open_granule(path.string(), {}); });
   EXPECT_NE(msg.find("partial.h5"), std::string::npos) << msg;
   EXPECT_NE(msg.find("/gt2r/land_ice_segments/h_li is missing"), std::string::npos) << msg;
 }
@@ -72,9 +65,9 @@ TEST(Atl06Errors, IncompleteBeamIsNamed) {
 TEST(Atl06Errors, NotHdf5AtAll) {
   test::TempDir tmp;
   std::ofstream(tmp / "notes.h5") << "this is not HDF5\n";
-  const auto msg = message_of([&] { open_granule((tmp / "notes.h5").string(), {}); });
+  const auto msg = error_of([&] { open_granule((tmp / "notes.h5").string(), {}); });
   EXPECT_NE(msg.find("notes.h5: cannot open as HDF5"), std::string::npos) << msg;
-  const auto missing = message_of([&] { open_granule((tmp / "absent.h5").string(), {}); });
+  const auto missing = error_of([&] { open_granule((tmp / "absent.h5").string(), {}); });
   EXPECT_NE(missing.find("absent.h5"), std::string::npos) << missing;
 }
 

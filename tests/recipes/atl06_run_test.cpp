@@ -170,16 +170,9 @@ print(json.dumps({
   EXPECT_EQ(out["consolidated"].size(), 16u);
 }
 
-std::optional<fs::path> zarrita_dir() {
-  const char* env = std::getenv("GRANARY_ZARRITA_DIR");
-  fs::path dir = env && *env ? fs::path(env) : fs::path(GRANARY_SOURCE_DIR) / "tools" / "zarrita";
-  if (!fs::exists(dir / "node_modules" / "zarrita" / "package.json")) return std::nullopt;
-  return dir;
-}
-
 TEST(Atl06Run, V3StoreReadsInZarritaWithTheDggsConvention) {
   if (test::run_command("node --version").exit_code != 0) GTEST_SKIP() << "node is not installed";
-  auto tools = zarrita_dir();
+  auto tools = test::zarrita_dir();
   if (!tools) GTEST_SKIP() << "zarrita not installed: run `npm ci --prefix tools/zarrita` (or set GRANARY_ZARRITA_DIR)";
   test::TempDir tmp;
   auto r = test::run_granary("atl06 catalog --granules " + synthetic_granules().string() + " --out " + (tmp / "c.json").string());

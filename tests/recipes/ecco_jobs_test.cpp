@@ -44,16 +44,7 @@ std::vector<Grouping> sample_groupings() {
   };
 }
 
-// The message of the granary::Error thrown by f, or "" when nothing is thrown.
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
 
 // ---- jobs.txt ---------------------------------------------------------------------------
 

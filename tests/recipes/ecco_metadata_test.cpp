@@ -47,14 +47,7 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
+using test::error_of;
 
 const GranuleStamp kStamp = GranuleStamp::fixed("2024-05-06T07:08:09", 42);
 

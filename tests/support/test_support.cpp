@@ -1,5 +1,7 @@
 #include "support/test_support.hpp"
 
+#include "util/error.hpp"
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -64,5 +66,21 @@ CommandResult run_command(const std::string& command_line) {
 std::string granary_binary() { return GRANARY_BINARY; }
 
 CommandResult run_granary(const std::string& args) { return run_command(granary_binary() + " " + args); }
+
+std::string error_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no granary::Error thrown)";
+}
+
+std::optional<std::filesystem::path> zarrita_dir() {
+  const char* env = std::getenv("GRANARY_ZARRITA_DIR");
+  std::filesystem::path dir = env && *env ? std::filesystem::path(env) : std::filesystem::path(GRANARY_SOURCE_DIR) / "tools" / "zarrita";
+  if (!std::filesystem::exists(dir / "node_modules" / "zarrita" / "package.json")) return std::nullopt;
+  return dir;
+}
 
 }  // namespace granary::test

@@ -1,6 +1,7 @@
 #pragma once
 // Shared helpers for tests: where real data and the oracles live, temp dirs, running the CLI.
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -44,5 +45,11 @@ CommandResult run_command(const std::string& command_line);
 // Runs the granary binary under test with the given argument string.
 CommandResult run_granary(const std::string& args);
 std::string granary_binary();
+
+// The message of the granary::Error that `action` throws ("(no granary::Error thrown)" if none).
+std::string error_of(const std::function<void()>& action);
+
+// tools/zarrita (or $GRANARY_ZARRITA_DIR) when zarrita is installed there (npm ci), else nullopt.
+std::optional<std::filesystem::path> zarrita_dir();
 
 }  // namespace granary::test

@@ -6,6 +6,7 @@
 
 #include "grids/healpix/face.hpp"
 #include "grids/healpix/morton.hpp"
+#include "grids/llc/sphere.hpp"
 #include "util/error.hpp"
 
 namespace granary::healpix {
@@ -24,10 +25,9 @@ CellBox cell_box(std::int64_t nest, int order) {
   box.lat_min = 90, box.lat_max = -90;
   box.centre_lat = clat;
   double dmin = 180, dmax = -180, radius = 0;
-  const double deg = std::numbers::pi / 180.0;
+  const auto centre = llc::sphere::to_xyz(clon, clat);
   auto angle_to_centre = [&](double lat, double lon) {
-    const double c = std::sin(lat * deg) * std::sin(clat * deg) + std::cos(lat * deg) * std::cos(clat * deg) * std::cos((lon - clon) * deg);
-    return std::acos(std::clamp(c, -1.0, 1.0)) / deg;
+    return llc::sphere::deg(llc::sphere::angle(llc::sphere::to_xyz(lon, lat), centre));
   };
   constexpr int kSteps = 64;  // samples per edge
   for (int edge = 0; edge < 4; ++edge) {

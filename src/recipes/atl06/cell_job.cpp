@@ -137,8 +137,9 @@ json run_cell_job(const CellJob& job, const std::function<void(const CellResult&
                  {"error", nullptr},
                  {"inputs", job.granules}};
   PhaseTimer timer;
+  std::unique_ptr<io::Store> store;  // kept for the status object written after the chunks
   try {
-    auto store = open_output_store(job);
+    store = open_output_store(job);
     std::optional<StoreLayout> layout = read_layout(*store, job.child_order);
     if (!layout) {
       if (!job.create_store)
@@ -222,7 +223,6 @@ json run_cell_job(const CellJob& job, const std::function<void(const CellResult&
   result["peak_rss_bytes"] = peak_rss_bytes();
   if (result["status"] == "SUCCESS") {
     try {
-      auto store = open_output_store(job);
       const std::string text = result.dump(1);
       store->put(status_key(job.parent), std::as_bytes(std::span(text.data(), text.size())));
     } catch (const std::exception& e) {

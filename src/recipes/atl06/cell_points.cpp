@@ -12,6 +12,7 @@
 
 #include "grids/healpix/cell_bounds.hpp"
 #include "grids/healpix/morton.hpp"
+#include "grids/llc/sphere.hpp"
 #include "io/store.hpp"
 #include "recipes/atl06/granule.hpp"
 #include "util/error.hpp"
@@ -58,9 +59,8 @@ constexpr double kMaxRate = 9.5 / 6371.0 * 180.0 / 3.14159265358979;  // degrees
 constexpr double kSlack = 0.05;  // degrees
 
 double arc_deg(double lat1, double lon1, double lat2, double lon2) {
-  constexpr double deg = 3.14159265358979 / 180.0;
-  const double c = std::sin(lat1 * deg) * std::sin(lat2 * deg) + std::cos(lat1 * deg) * std::cos(lat2 * deg) * std::cos((lon1 - lon2) * deg);
-  return std::acos(std::clamp(c, -1.0, 1.0)) / deg;
+  using namespace llc::sphere;
+  return deg(angle(to_xyz(lon1, lat1), to_xyz(lon2, lat2)));
 }
 
 std::vector<bool> chunks_to_scan(const Beam& beam, const healpix::CellBox& box, std::optional<double> end_time) {
