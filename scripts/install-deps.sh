@@ -13,6 +13,7 @@ BUILD_PACKAGES=(
   libdeflate-dev libzstd-dev libblosc-dev zlib1g-dev libtbb-dev
   libcurl4-openssl-dev libssl-dev libchealpix-dev libpng-dev libproj-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  gmt-gshhg-low  # coastlines for granary quicklook (GSHHG, read directly; GMT itself is not needed)
 )
 # The Python oracles (../shared/reference) and the independent readers used by tests and bench/.
 CHECK_PACKAGES=(

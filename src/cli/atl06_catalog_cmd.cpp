@@ -135,7 +135,7 @@ void add_atl06_catalog_command(CLI::App& atl06) {
   cmd->add_flag("--cmr", opt->cmr, "Build from NASA CMR granule footprints instead of reading granules");
   cmd->add_option("--cycle", opt->cycle, "ICESat-2 cycle (with --cmr): the cc of ATL06_..._ttttccnn_...h5")
       ->check(CLI::Range(1, 99));
-  cmd->add_option("--version", opt->version, "ATL06 version (with --cmr)")
+  cmd->add_option("--product-version,--version", opt->version, "ATL06 product version (with --cmr)")
       ->check(CLI::IsMember({"006", "007"}))
       ->capture_default_str();
   cmd->add_option("--bbox", opt->bbox, "W,S,E,N degrees: only granules CMR finds in this box (with --cmr)");

@@ -104,7 +104,7 @@ void add_atl06_cell_command(CLI::App& atl06) {
   auto o = std::make_shared<CellOptions>();
   auto* cmd = atl06.add_subcommand("cell", "Process one parent cell: granules -> per-child statistics -> its chunk of the Zarr store");
   cmd->add_option("--event", o->event, "Run magg's Lambda event JSON from FILE or - (stdin); prints magg's return JSON");
-  cmd->add_option("--parent", o->parent, "Parent cell (morton index, e.g. -4113213)");
+  cmd->add_option("--parent,--morton-cell", o->parent, "Parent cell (morton index, e.g. -4113213)");
   cmd->add_option("--parent-order", o->parent_order, "Order of the parent cell")->capture_default_str();
   cmd->add_option("--child-order", o->child_order, "Order of the output cells")->capture_default_str();
   cmd->add_option("--granules", o->granules, "ATL06 granules (paths or s3:// URIs) that may cross the cell");

@@ -24,6 +24,7 @@
 #include "run/local_executor.hpp"
 #include "run/progress.hpp"
 #include "run/report.hpp"
+#include "run/report_summary.hpp"
 #include "util/error.hpp"
 
 namespace granary::cli {
@@ -189,10 +190,7 @@ void run_atl06_run(const RunOptions& o) {
   else report_path = run::default_report_path(fs::current_path(), start);
   run::write_report(report_path, report);
   const auto& summary = record.extra["production_results"];
-  fmt::print("{}\ncells: {} successful ({} without data), {} failed, {} skipped (done); {} points in {} child cells\nReport: {}\n",
-             run::summarize(report), summary["successful"].get<std::int64_t>(), summary["no_data"].get<std::int64_t>(),
-             summary["failed"].get<std::int64_t>(), skipped, summary["total_obs"].get<std::int64_t>(),
-             summary["total_cells_with_data"].get<std::int64_t>(), report_path.string());
+  fmt::print("{}Report: {}\n", run::human_summary(report, 3), report_path.string());
   std::fflush(stdout);
   exit_code = summary["failed"].get<std::int64_t>() > 0 || outcome.interrupted ? 1 : 0;
 }
@@ -206,7 +204,7 @@ void add_atl06_run_command(CLI::App& atl06) {
   cmd->add_option("--out", o->out, "Output Zarr store (path or s3://bucket/prefix)")->required();
   cmd->add_option("-j,--workers", o->workers, "Worker processes (default: number of cores; 1 runs in-process)")->check(CLI::PositiveNumber);
   cmd->add_option("--max-cells", o->max_cells, "Only the first N parent cells of the catalog");
-  cmd->add_option("--morton-cell", o->morton_cell, "Only this parent cell");
+  cmd->add_option("--morton-cell,--parent", o->morton_cell, "Only this parent cell (morton index)");
   cmd->add_flag("--dry-run", o->dry_run, "Print the plan (cells, granules, what is done already) and exit");
   cmd->add_option("--child-order", o->child_order, "Order of the output cells")->capture_default_str();
   cmd->add_option("--numerics", o->numerics, "double (default) or magg (numpy float32, bit-identical to magg)")

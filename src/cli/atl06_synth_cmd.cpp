@@ -1,5 +1,5 @@
 // granary atl06 synth: writes synthetic, full-layout ATL06 granules whose tracks cross one
-// cell (Antarctic by default; no small real Antarctic granule is public), for benchmarks,
+// cell or several (Antarctic by default; no small real Antarctic granule is public), for benchmarks,
 // demos and tests. The C++ port of shared/reference/atl06_synth.py.
 #include <iostream>
 #include <memory>
@@ -26,8 +26,9 @@ void run_synth(const atl06::synth::SynthOptions& opt) {
     if (g.points_in_cell)
       for (const auto& [beam, n] : *g.points_in_cell) total += n;
   }
-  std::cout << nlohmann::json{{"cell", opt.cell}, {"granules", granules.size()}, {"files", files},
-                              {"total_points_in_cell", total}}
+  // "cell" as the Python generator prints it (the first cell), "cells" for several.
+  std::cout << nlohmann::json{{"cell", opt.cells.front()}, {"cells", opt.cells}, {"granules", granules.size()},
+                              {"files", files}, {"total_points_in_cell", total}}
                    .dump()
             << std::endl;
   spdlog::info("atl06 synth: {} granules x {} beams x {} segments in {} ({:.2f} s)", granules.size(), opt.beams.size(),
@@ -38,23 +39,37 @@ void run_synth(const atl06::synth::SynthOptions& opt) {
 
 void add_atl06_synth_command(CLI::App& atl06) {
   auto opt = std::make_shared<atl06::synth::SynthOptions>();
+  auto surface = std::make_shared<std::string>("slope");
+  auto no_check = std::make_shared<bool>(false);
   auto* cmd = atl06.add_subcommand(
-      "synth", "Write synthetic ATL06 granules (real layout and storage) whose tracks cross one cell; prints a JSON summary");
+      "synth", "Write synthetic ATL06 granules (real layout and storage) whose tracks cross chosen cells; prints a JSON summary");
   cmd->add_option("--out", opt->out_dir, "Output directory")->required();
   cmd->add_option("--granules", opt->granules, "Granules (one ground track each)")->capture_default_str();
   cmd->add_option("--segments-per-beam", opt->segments_per_beam, "Land-ice segments per beam (>= 100)")->capture_default_str();
-  cmd->add_option("--cell", opt->cell, "Morton index of the cell every track crosses (default: East Antarctica, 80S 120E)")
+  cmd->add_option("--cell,--morton-cell", opt->cells,
+                  "Morton index of the cell the tracks cross; a comma-separated list spreads the granules over "
+                  "the cells in turn (default: East Antarctica, 80S 120E)")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--surface", *surface,
+                  "Ice surface model: slope (the Python generator's, for one cell) or antarctica (domes of "
+                  "the Antarctic ice sheet, for continent-wide demos)")
+      ->check(CLI::IsMember({"slope", "antarctica"}))
       ->capture_default_str();
   cmd->add_option("--seed", opt->seed, "Random seed (same seed, same files)")->capture_default_str();
   cmd->add_option("--cycle", opt->cycle, "Cycle number (file name, orbit_info, dates)")->capture_default_str();
   cmd->add_option("--region", opt->region, "Granule region 1..14 (file name)")->capture_default_str();
-  cmd->add_option("--version", opt->version, "Product version (file name, three digits)")->capture_default_str();
+  cmd->add_option("--product-version,--version", opt->version, "ATL06 product version (file name, three digits)")->capture_default_str();
   cmd->add_option("--beams", opt->beams, "Beams to write, comma separated (e.g. gt1l,gt1r for a missing-beam granule)")
       ->delimiter(',')
       ->check(CLI::IsMember(atl06::synth::all_beams()))
       ->capture_default_str();
-  cmd->add_flag("!--no-check", opt->check, "Do not require every beam to have points in the cell");
-  cmd->callback([opt] { run_synth(*opt); });
+  cmd->add_flag("--no-check", *no_check, "Do not require every beam to have points in the cell");
+  cmd->callback([opt, surface, no_check] {
+    opt->surface = atl06::synth::parse_surface_model(*surface);
+    opt->check = !*no_check;
+    run_synth(*opt);
+  });
 }
 
 }  // namespace granary::cli

@@ -32,4 +32,7 @@ void add_info_command(CLI::App& root);
 // granary quicklook                      (cli/quicklook_cmd.cpp)
 void add_quicklook_command(CLI::App& root);
 
+// granary report: a run report summarised for a person.
+void add_report_command(CLI::App& root);
+
 }  // namespace granary::cli

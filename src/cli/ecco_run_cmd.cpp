@@ -32,6 +32,7 @@
 #include "run/local_executor.hpp"
 #include "run/progress.hpp"
 #include "run/report.hpp"
+#include "run/report_summary.hpp"
 #include "util/error.hpp"
 
 namespace granary::cli {
@@ -444,7 +445,7 @@ void run_run_command(const RunOptions& opt) {
       opt.report.empty() ? run::default_report_path(config.processed_output_dir, start) : fs::path(opt.report);
   run::write_report(report_path, report);
 
-  fmt::print("{}\nReport: {}\n", run::summarize(report), report_path.string());
+  fmt::print("{}Report: {}\n", run::human_summary(report, 3), report_path.string());
   std::fflush(stdout);
   const auto& totals = report.at("totals");
   const bool failed = totals.at("by_status").contains("FAILED") || totals.at("jobs_not_planned").get<int>() > 0;

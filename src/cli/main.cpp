@@ -1,4 +1,6 @@
 // granary: Earth-science granules -> analysis-ready gridded datasets.
+// Exit codes: 0 success, 1 some jobs failed (the rest finished; see the run report),
+// 2 bad input (command line, files, config), 3 internal error.
 #include <exception>
 #include <iostream>
 
@@ -31,10 +33,14 @@ int main(int argc, char** argv) {
   cli::add_atl06_commands(app);
   cli::add_quicklook_command(app);
   cli::add_info_command(app);
+  cli::add_report_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version print and succeed; a bad command line is bad input (exit 2), like
+    // every other input error.
+    const int printed = app.exit(e);
+    return printed == 0 ? 0 : 2;
   } catch (const Error& e) {
     spdlog::error("{}", e.what());
     return 2;

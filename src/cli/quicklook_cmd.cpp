@@ -11,11 +11,13 @@
 
 #include "cli/commands.hpp"
 #include "render/cell_map.hpp"
+#include "render/coastlines.hpp"
 #include "render/color_scale.hpp"
 #include "render/figure.hpp"
 #include "render/grid_maps.hpp"
 #include "render/netcdf_field.hpp"
 #include "render/png.hpp"
+#include "render/polar_field.hpp"
 #include "render/zarr_cells.hpp"
 #include "util/error.hpp"
 
@@ -23,10 +25,34 @@ namespace granary::cli {
 namespace {
 
 struct QuicklookOptions {
-  std::string path, variable, out, projection = "auto", range, cmap = "viridis";
+  std::string path, variable, out, projection = "auto", range, cmap = "viridis", coastlines = "auto";
   std::optional<std::size_t> level;
   std::size_t time = 0;
+  bool no_graticule = false;
+  double edge_latitude = 50;
 };
+
+// "auto": GSHHG when installed (a note otherwise); "none"; or a GSHHG binned file.
+std::optional<render::Coastlines> load_coastlines(const QuicklookOptions& opt) {
+  if (opt.coastlines == "none") return std::nullopt;
+  std::optional<std::filesystem::path> file;
+  if (opt.coastlines == "auto") {
+    file = render::find_coastline_file();
+    if (!file) {
+      spdlog::warn("quicklook: no coastlines (install Debian's gmt-gshhg-low, or give --coastlines FILE)");
+      return std::nullopt;
+    }
+  } else {
+    file = opt.coastlines;
+  }
+  return render::read_coastlines(*file);
+}
+
+std::string file_name(const std::string& path) {
+  std::filesystem::path p(path);
+  if (!p.has_filename()) p = p.parent_path();  // "store.zarr/"
+  return p.filename().string();
+}
 
 std::string input_stem(const std::string& path) {
   std::filesystem::path p(path);
@@ -58,15 +84,24 @@ Rendered quicklook_netcdf(const QuicklookOptions& opt) {
   request.level = opt.level.value_or(0);
   request.time = opt.time;
   const auto field = render::read_netcdf_field(opt.path, request);
-  if (projection != render::Projection::Auto && projection != render::Projection::PlateCarree)
-    fail("{}: --projection {} is for ATL06 Zarr stores; netCDF products are drawn plate carree or as LLC tiles", opt.path,
-         opt.projection);
   const auto scale = choose_scale(opt, field.values, fmt::format("{}: {}", opt.path, field.variable));
-  const auto map = field.kind == render::GridKind::Llc ? render::render_llc_mosaic(field, scale)
-                                                      : render::render_latlon_map(field, scale);
-  const std::string title =
-      join_title({field.variable, field.level_label, field.time_label, std::filesystem::path(opt.path).filename().string()});
-  return {render::compose_figure(map, title, scale, field.units), field.variable};
+  const auto coastlines = load_coastlines(opt);
+  const render::MapDecor decor{coastlines ? &*coastlines : nullptr, !opt.no_graticule};
+  std::optional<render::Image> map;
+  std::string where;
+  if (projection == render::Projection::SouthPolar || projection == render::Projection::NorthPolar) {
+    const render::MapProjection polar(projection);
+    map = render::render_field_polar(field, polar, scale, decor, opt.edge_latitude);
+    where = polar.name();
+  } else if (field.kind == render::GridKind::Llc) {
+    if (projection == render::Projection::PlateCarree)
+      fail("{}: native LLC files are drawn as a tile mosaic (--projection auto) or polar (south-polar, north-polar)", opt.path);
+    map = render::render_llc_mosaic(field, scale);
+  } else {
+    map = render::render_latlon_map(field, scale, decor);
+  }
+  const std::string title = join_title({field.variable, field.level_label, field.time_label, where, file_name(opt.path)});
+  return {render::compose_figure(*map, title, scale, field.units), field.variable};
 }
 
 Rendered quicklook_zarr(const QuicklookOptions& opt) {
@@ -77,9 +112,10 @@ Rendered quicklook_zarr(const QuicklookOptions& opt) {
   if (field.nest.empty()) fail("{}: no cells with data (count > 0) at order {}", opt.path, field.order);
   const auto scale = choose_scale(opt, field.values, fmt::format("{}: {}", opt.path, variable));
   const render::MapProjection projection(render::resolve_projection(render::parse_projection(opt.projection), field));
-  const auto map = render::render_cell_map(field, projection, scale);
+  const auto coastlines = load_coastlines(opt);
+  const auto map = render::render_cell_map(field, projection, scale, {coastlines ? &*coastlines : nullptr, !opt.no_graticule});
   const std::string title = join_title({variable, fmt::format("order {}, {} cells", field.order, field.nest.size()),
-                                        projection.name(), input_stem(opt.path)});
+                                        projection.name(), file_name(opt.path)});
   return {render::compose_figure(map, title, scale, field.units), variable};
 }
 
@@ -104,11 +140,21 @@ void add_quicklook_command(CLI::App& root) {
   cmd->add_option("--level", opt->level, "netCDF: index along the vertical dimension (default 0); Zarr: HEALPix order of the cell group");
   cmd->add_option("--time", opt->time, "Index along time (netCDF)")->capture_default_str();
   cmd->add_option("--out", opt->out, "PNG to write (default: <input stem>_<var>.png)");
-  cmd->add_option("--projection", opt->projection, "auto, platecarree, south-polar or north-polar (Zarr cells)")
+  cmd->add_option("--projection", opt->projection,
+                  "auto (lat-lon: plate carree; native: tile mosaic; cells: polar stereographic of their "
+                  "hemisphere), platecarree, south-polar (EPSG:3031) or north-polar (EPSG:3413)")
       ->check(CLI::IsMember({"auto", "platecarree", "south-polar", "north-polar"}))
       ->capture_default_str();
   cmd->add_option("--range", opt->range, "Colour range lo,hi, e.g. --range=-1,1 (default: 2nd-98th percentile)");
   cmd->add_option("--cmap", opt->cmap, "viridis or balance")->check(CLI::IsMember({"viridis", "balance"}))->capture_default_str();
+  cmd->add_option("--coastlines", opt->coastlines,
+                  "auto (GSHHG from Debian's gmt-gshhg-low when installed), none, or a GSHHG binned_GSHHS_*.nc file")
+      ->capture_default_str();
+  cmd->add_flag("--no-graticule", opt->no_graticule, "No lines of latitude and longitude on polar maps");
+  cmd->add_option("--edge-latitude", opt->edge_latitude,
+                  "Polar maps of netCDF fields reach from the pole to this latitude (degrees)")
+      ->check(CLI::Range(1.0, 89.0))
+      ->capture_default_str();
   cmd->callback([opt] {
     run_quicklook(*opt);
     exit_code = 0;

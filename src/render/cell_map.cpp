@@ -21,7 +21,8 @@ Projection resolve_projection(Projection requested, const CellField& field) {
   return sum < 0 ? Projection::SouthPolar : Projection::NorthPolar;
 }
 
-Image render_cell_map(const CellField& field, const MapProjection& projection, const ColorScale& scale, int size) {
+Image render_cell_map(const CellField& field, const MapProjection& projection, const ColorScale& scale,
+                      const MapDecor& decor, int size) {
   if (field.nest.empty()) fail("{}: no cells with data (count > 0)", field.variable);
   std::vector<std::vector<Point>> polygons;
   polygons.reserve(field.nest.size());
@@ -35,23 +36,22 @@ Image render_cell_map(const CellField& field, const MapProjection& projection, c
     }
     polygons.push_back(std::move(polygon));
   }
-  // A 5% margin around the cells; square pixels, the longer side `size` pixels.
-  const double span = std::max(xmax - xmin, ymax - ymin);
-  const double margin = 0.05 * span;
-  xmin -= margin, xmax += margin, ymin -= margin, ymax += margin;
-  const double pixel = (span + 2 * margin) / size;
-  const int width = std::max(1, static_cast<int>(std::ceil((xmax - xmin) / pixel)));
-  const int height = std::max(1, static_cast<int>(std::ceil((ymax - ymin) / pixel)));
-  Image map(width, height, Rgba{235, 240, 245});
+  const MapFrame frame = MapFrame::around(xmin, xmax, ymin, ymax, size);
+  Image map(frame.width, frame.height, Rgba{235, 240, 245});
+  if (decor.graticule) draw_graticule(map, projection, frame);
   for (std::size_t k = 0; k < polygons.size(); ++k) {
-    for (auto& p : polygons[k]) p = Point{(p.x - xmin) / pixel, (ymax - p.y) / pixel};
+    double left = std::numeric_limits<double>::infinity(), right = -left, top = left, bottom = -left;
+    for (auto& p : polygons[k]) {
+      p = frame.to_pixel(p);
+      left = std::min(left, p.x), right = std::max(right, p.x), top = std::min(top, p.y), bottom = std::max(bottom, p.y);
+    }
     const Rgba colour = scale.color(field.values[k]);
-    map.fill_polygon(polygons[k], colour);
-    // A cell smaller than a pixel may cover no pixel centre; it still shows as one pixel.
-    Point centre;
-    for (const auto& p : polygons[k]) centre.x += p.x / polygons[k].size(), centre.y += p.y / polygons[k].size();
-    map.set(static_cast<int>(centre.x), static_cast<int>(centre.y), colour);
+    if (right - left < 1.5 && bottom - top < 1.5)
+      map.fill_rect(static_cast<int>(std::floor((left + right) / 2 - 0.5)), static_cast<int>(std::floor((top + bottom) / 2 - 0.5)), 2, 2, colour);
+    else
+      map.fill_polygon(polygons[k], colour);
   }
+  if (decor.coastlines) draw_coastlines(map, projection, frame, *decor.coastlines);
   return map;
 }
 

@@ -21,7 +21,7 @@ constexpr std::array<TileSlot, 13> kLlcLayout{{
 bool is_rotated_tile(int tile) { return tile >= 7; }
 }  // namespace
 
-Image render_latlon_map(const NetcdfField& field, const ColorScale& scale) {
+Image render_latlon_map(const NetcdfField& field, const ColorScale& scale, const MapDecor& decor) {
   const int px = std::max<int>(1, kTargetWidth / static_cast<int>(field.nx));
   const int nx = static_cast<int>(field.nx), ny = static_cast<int>(field.ny);
   Image map(nx * px, ny * px, kWhite);
@@ -29,6 +29,16 @@ Image render_latlon_map(const NetcdfField& field, const ColorScale& scale) {
     const std::size_t src_row = field.latitude_ascending ? static_cast<std::size_t>(ny - 1 - row) : static_cast<std::size_t>(row);
     for (int col = 0; col < nx; ++col)
       map.fill_rect(col * px, row * px, px, px, scale.color(field.values[src_row * field.nx + static_cast<std::size_t>(col)]));
+  }
+  if (field.latitudes.size() > 1 && field.longitudes.size() > 1 && decor.coastlines) {
+    // Plate carree: the frame's map units are degrees, the top-left corner the outer edge of
+    // the first column and of the northernmost row.
+    const double dlon = std::abs(field.longitudes[1] - field.longitudes[0]);
+    const double dlat = std::abs(field.latitudes[1] - field.latitudes[0]);
+    const double north = std::max(field.latitudes.front(), field.latitudes.back()) + dlat / 2;
+    const MapFrame frame{field.longitudes.front() - dlon / 2, north, dlon / px, map.width(), map.height()};
+    const MapProjection plate(Projection::PlateCarree);
+    if (decor.coastlines) draw_coastlines(map, plate, frame, *decor.coastlines);
   }
   return map;
 }

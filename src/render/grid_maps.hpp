@@ -3,13 +3,16 @@
 // image, and the native 13-tile LLC products as a mosaic of tiles.
 #include "render/color_scale.hpp"
 #include "render/image.hpp"
+#include "render/map_overlays.hpp"
 #include "render/netcdf_field.hpp"
 
 namespace granary::render {
 
 // North up, first longitude at the left; NaN (land) grey. Each grid cell becomes a square of
 // pixels sized so the map is about 1000 pixels wide (at least one pixel per cell).
-Image render_latlon_map(const NetcdfField& field, const ColorScale& scale);
+// Coastlines and a graticule come on top when `decor` asks (they need the file's
+// latitude/longitude axes).
+Image render_latlon_map(const NetcdfField& field, const ColorScale& scale, const MapDecor& decor = {});
 
 // The LLC mosaic, 4 x 4 tile slots, each tile drawn with north up where the grid allows:
 //

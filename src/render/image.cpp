@@ -64,11 +64,27 @@ void Image::fill_polygon(std::span<const Point> vertices, Rgba colour) {
 }
 
 void Image::draw_line(Point from, Point to, Rgba colour) {
-  const double dx = to.x - from.x, dy = to.y - from.y;
+  if (!std::isfinite(from.x) || !std::isfinite(from.y) || !std::isfinite(to.x) || !std::isfinite(to.y)) return;
+  // Clip to the canvas first (Liang-Barsky), so a line from far off the map costs nothing.
+  double dx = to.x - from.x, dy = to.y - from.y, t0 = 0, t1 = 1;
+  const double p[] = {-dx, dx, -dy, dy};
+  const double q[] = {from.x + 1, width_ + 1 - from.x, from.y + 1, height_ + 1 - from.y};
+  for (int k = 0; k < 4; ++k) {
+    if (p[k] == 0) {
+      if (q[k] < 0) return;
+      continue;
+    }
+    const double t = q[k] / p[k];
+    if (p[k] < 0) t0 = std::max(t0, t);
+    else t1 = std::min(t1, t);
+    if (t0 > t1) return;
+  }
+  const Point a{from.x + t0 * dx, from.y + t0 * dy};
+  dx *= t1 - t0, dy *= t1 - t0;
   const int steps = std::max(1, static_cast<int>(std::ceil(std::max(std::abs(dx), std::abs(dy)))));
   for (int s = 0; s <= steps; ++s) {
     const double f = static_cast<double>(s) / steps;
-    set(static_cast<int>(std::floor(from.x + f * dx)), static_cast<int>(std::floor(from.y + f * dy)), colour);
+    set(static_cast<int>(std::floor(a.x + f * dx)), static_cast<int>(std::floor(a.y + f * dy)), colour);
   }
 }
 

@@ -1,5 +1,8 @@
 #include "render/map_projection.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include <proj.h>
 
 #include "util/error.hpp"
@@ -43,6 +46,26 @@ Point MapProjection::forward(double lat_deg, double lon_deg) const {
   if (!proj_) return Point{lon_deg, lat_deg};
   const PJ_COORD out = proj_trans(proj_->transform, PJ_FWD, proj_coord(lon_deg, lat_deg, 0, 0));
   return Point{out.xy.x, out.xy.y};
+}
+
+std::optional<LatLon> MapProjection::inverse(Point map) const {
+  if (!proj_) return LatLon{map.y, map.x};
+  const PJ_COORD out = proj_trans(proj_->transform, PJ_INV, proj_coord(map.x, map.y, 0, 0));
+  if (!std::isfinite(out.lp.lam) || !std::isfinite(out.lp.phi)) return std::nullopt;
+  return LatLon{out.lp.phi, out.lp.lam};
+}
+
+MapFrame MapFrame::around(double x0, double x1, double y0, double y1, int size, double margin) {
+  const double span = std::max(x1 - x0, y1 - y0);
+  const double pad = margin * span;
+  MapFrame frame;
+  frame.x_min = x0 - pad;
+  frame.y_max = y1 + pad;
+  frame.pixel = span > 0 ? (span + 2 * pad) / size : 1.0;
+  // The tolerance keeps the longer side at exactly `size` despite rounding.
+  frame.width = std::max(1, static_cast<int>(std::ceil((x1 - x0 + 2 * pad) / frame.pixel - 1e-6)));
+  frame.height = std::max(1, static_cast<int>(std::ceil((y1 - y0 + 2 * pad) / frame.pixel - 1e-6)));
+  return frame;
 }
 
 std::string MapProjection::name() const {

@@ -9,85 +9,17 @@
 #include <fmt/format.h>
 #include <netcdf.h>
 
+#include "formats/netcdf/reader.hpp"
 #include "util/error.hpp"
 
 namespace granary::render {
 namespace {
 
+using nc::NcFile;
+
 bool is_y_dim(const std::string& d) { return d == "latitude" || d == "lat" || d == "j" || d == "j_g"; }
 bool is_x_dim(const std::string& d) { return d == "longitude" || d == "lon" || d == "i" || d == "i_g"; }
 
-class NcFile {
- public:
-  explicit NcFile(const std::filesystem::path& path) : path_(path.string()) {
-    if (const int rc = nc_open(path_.c_str(), NC_NOWRITE, &id_); rc != NC_NOERR)
-      fail("{}: cannot open as netCDF: {}", path_, nc_strerror(rc));
-  }
-  ~NcFile() { nc_close(id_); }
-  NcFile(const NcFile&) = delete;
-  NcFile& operator=(const NcFile&) = delete;
-
-  int id() const { return id_; }
-  const std::string& path() const { return path_; }
-  void check(int rc, const std::string& what) const {
-    if (rc != NC_NOERR) fail("{}: {}: {}", path_, what, nc_strerror(rc));
-  }
-  std::string text_attribute(int var, const char* name) const {
-    std::size_t len = 0;
-    nc_type type = 0;
-    if (nc_inq_att(id_, var, name, &type, &len) != NC_NOERR || type != NC_CHAR) return {};
-    std::string s(len, '\0');
-    check(nc_get_att_text(id_, var, name, s.data()), fmt::format("attribute {}", name));
-    return s;
-  }
-  std::optional<double> number_attribute(int var, const char* name) const {
-    std::size_t len = 0;
-    nc_type type = 0;
-    if (nc_inq_att(id_, var, name, &type, &len) != NC_NOERR || type == NC_CHAR || len < 1) return std::nullopt;
-    double v = 0;
-    check(nc_get_att_double(id_, var, name, &v), fmt::format("attribute {}", name));
-    return v;
-  }
-  std::string var_name(int var) const {
-    char name[NC_MAX_NAME + 1];
-    check(nc_inq_varname(id_, var, name), "variable name");
-    return name;
-  }
-  std::vector<std::string> dim_names(int var) const {
-    int ndims = 0;
-    check(nc_inq_varndims(id_, var, &ndims), "variable dimensions");
-    std::vector<int> dims(static_cast<std::size_t>(ndims));
-    check(nc_inq_vardimid(id_, var, dims.data()), "variable dimensions");
-    std::vector<std::string> names;
-    for (const int d : dims) {
-      char name[NC_MAX_NAME + 1];
-      check(nc_inq_dimname(id_, d, name), "dimension name");
-      names.emplace_back(name);
-    }
-    return names;
-  }
-  std::size_t dim_length(const std::string& name) const {
-    int dim = 0;
-    std::size_t len = 0;
-    check(nc_inq_dimid(id_, name.c_str(), &dim), fmt::format("dimension {}", name));
-    check(nc_inq_dimlen(id_, dim, &len), fmt::format("dimension {}", name));
-    return len;
-  }
-  std::optional<int> var_id(const std::string& name) const {
-    int var = 0;
-    if (nc_inq_varid(id_, name.c_str(), &var) != NC_NOERR) return std::nullopt;
-    return var;
-  }
-  double value_at(int var, std::size_t index) const {
-    double v = 0;
-    check(nc_get_var1_double(id_, var, &index, &v), fmt::format("reading {}", var_name(var)));
-    return v;
-  }
-
- private:
-  std::string path_;
-  int id_ = -1;
-};
 
 std::size_t spatial_dims(const std::vector<std::string>& dims) {
   std::size_t n = 0;
@@ -207,10 +139,23 @@ NetcdfField read_netcdf_field(const std::filesystem::path& path, const SliceRequ
   }
   if (field.kind == GridKind::LatLon) {
     for (const char* name : {"latitude", "lat"})
-      if (const auto lat = nc.var_id(name); lat && field.ny > 1) {
-        field.latitude_ascending = nc.value_at(*lat, field.ny - 1) > nc.value_at(*lat, 0);
+      if (nc.var_id(name)) {
+        field.latitudes = nc.read_all<double>(name);
         break;
       }
+    for (const char* name : {"longitude", "lon"})
+      if (nc.var_id(name)) {
+        field.longitudes = nc.read_all<double>(name);
+        break;
+      }
+    if (field.latitudes.size() != field.ny) field.latitudes.clear();
+    if (field.longitudes.size() != field.nx) field.longitudes.clear();
+    if (field.latitudes.size() > 1) field.latitude_ascending = field.latitudes.back() > field.latitudes.front();
+  } else if (nc.var_id("XC") && nc.var_id("YC")) {
+    field.cell_lon = nc.read_all<double>("XC");
+    field.cell_lat = nc.read_all<double>("YC");
+    if (field.cell_lon.size() != field.values.size() || field.cell_lat.size() != field.values.size())
+      field.cell_lon.clear(), field.cell_lat.clear();
   }
   return field;
 }

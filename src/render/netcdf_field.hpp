@@ -21,6 +21,10 @@ struct NetcdfField {
   std::vector<float> values;       // C order; _FillValue / missing_value -> NaN
   std::string time_label;          // "" when the variable has no time dimension
   std::string level_label;         // e.g. "Z=-5 m"; "" without a vertical dimension
+  // Where the values are, when the file says: LatLon axes (degrees, ny and nx long) and LLC
+  // cell centres XC/YC (tiles x ny x nx; u/v-point fields are drawn at the centres).
+  std::vector<double> latitudes, longitudes;
+  std::vector<double> cell_lat, cell_lon;
 };
 
 struct SliceRequest {

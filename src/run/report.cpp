@@ -39,12 +39,6 @@ double number_or_zero(const json& j, const char* key) {
   return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
 }
 
-std::string status_of(const json& result) {
-  if (!result.is_object()) return "UNKNOWN";
-  auto it = result.find("status");
-  return it != result.end() && it->is_string() ? it->get<std::string>() : "UNKNOWN";
-}
-
 // Bytes and files a SUCCESS result wrote: "outputs": [{"bytes"}...] or a single "bytes".
 std::pair<double, std::size_t> written_by(const json& result) {
   if (status_of(result) != "SUCCESS") return {0.0, 0};
@@ -92,6 +86,14 @@ struct Tally {
   }
 };
 
+}  // namespace
+
+std::string status_of(const json& result) {
+  if (!result.is_object()) return "UNKNOWN";
+  auto it = result.find("status");
+  return it != result.end() && it->is_string() ? it->get<std::string>() : "UNKNOWN";
+}
+
 std::string human_bytes(double bytes) {
   const char* units[] = {"B", "KB", "MB", "GB", "TB"};
   int u = 0;
@@ -102,7 +104,6 @@ std::string human_bytes(double bytes) {
   return u == 0 ? fmt::format("{:.0f} B", bytes) : fmt::format("{:.2f} {}", bytes, units[u]);
 }
 
-}  // namespace
 
 std::string iso_utc(std::chrono::system_clock::time_point t) { return strftime_utc(t, "%Y-%m-%dT%H:%M:%SZ"); }
 

@@ -48,6 +48,11 @@ void write_report(const std::filesystem::path& path, const nlohmann::json& repor
 // time, and the first failures.
 std::string summarize(const nlohmann::json& report, std::size_t max_errors = 5);
 
+// A result's "status" string ("UNKNOWN" when it has none).
+std::string status_of(const nlohmann::json& result);
+// "1.50 MB" (powers of 1000).
+std::string human_bytes(double bytes);
+
 // "2024-05-01T12:00:00Z".
 std::string iso_utc(std::chrono::system_clock::time_point t);
 

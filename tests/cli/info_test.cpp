@@ -174,7 +174,7 @@ TEST(InfoZarr, Atl06StoreSummaryMatchesTheRunReport) {
   o.out_dir = tmp / "granules";
   o.granules = 2;
   o.segments_per_beam = 20000;
-  o.cell = -4113213;
+  o.cells = {-4113213};
   atl06::synth::write_synthetic_granules(o);
   auto r = test::run_granary("atl06 catalog --granules " + o.out_dir.string() + " --out " + (tmp / "c.json").string());
   ASSERT_EQ(r.exit_code, 0) << r.err;

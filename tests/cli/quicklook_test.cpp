@@ -199,7 +199,7 @@ class QuicklookTest : public ::testing::Test {
 };
 
 TEST_F(QuicklookTest, LatLonLandIsGreyAndOceanIsColoured) {
-  const Image page = render(path("theta_latlon.nc") + " --level 1", "latlon.png");
+  const Image page = render(path("theta_latlon.nc") + " --level 1 --coastlines none", "latlon.png");
   EXPECT_GT(page.width(), 900);
   EXPECT_GT(distinct_colours(page), 100u);
   const MapBox map = find_map(page);
@@ -249,7 +249,7 @@ TEST_F(QuicklookTest, LlcTilesAreLaidOutAsAMosaic) {
 }
 
 TEST_F(QuicklookTest, Atl06CellsAreColouredWhereCountIsPositive) {
-  const Image page = render(path("cells.zarr"), "cells.png");
+  const Image page = render(path("cells.zarr") + " --coastlines none --no-graticule", "cells.png");
   EXPECT_GT(distinct_colours(page), 100u);
   const MapBox map = find_map(page);
   ASSERT_GT(map.width(), 0);

@@ -100,13 +100,13 @@ TEST(Atl06Errors, BadGranuleFailsTheCellAndWritesNothing) {
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("other.h5"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("not ATL06 layout"), std::string::npos) << r.err;
-  EXPECT_FALSE(fs::exists(tmp / "out.zarr" / ".granary" / "cells" / "4441321.json"));
+  EXPECT_FALSE(fs::exists(tmp / "out.zarr" / ".granary" / "cells" / "12" / "4441321.json"));
   EXPECT_FALSE(fs::exists(tmp / "out.zarr" / "12" / "h_mean" / "c" / "0"));  // no statistics written
   // With --skip-bad-granules the cell is written from the good granule and the bad one reported.
   r = test::run_granary("atl06 cell --skip-bad-granules --parent 4441321 --granules " + good + " " + (tmp / "other.h5").string() +
                         " --out " + store);
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  auto status = json::parse(std::ifstream(tmp / "out.zarr" / ".granary" / "cells" / "4441321.json"));
+  auto status = json::parse(std::ifstream(tmp / "out.zarr" / ".granary" / "cells" / "12" / "4441321.json"));
   EXPECT_EQ(status["granules"]["failed"], 1);
   EXPECT_EQ(status["granules"]["read"], 1);
   EXPECT_EQ(status["total_obs"], 17011);

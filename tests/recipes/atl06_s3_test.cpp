@@ -72,7 +72,7 @@ class Atl06S3 : public testing::Test {
     o.out_dir = *dir_ / "granules";
     o.granules = 2;
     o.segments_per_beam = 3000;
-    o.cell = kParent;
+    o.cells = {kParent};
     for (const auto& g : synth::write_synthetic_granules(o)) granules_.push_back({g.path.string(), upload(g.path)});
   }
   static void TearDownTestSuite() {
@@ -163,7 +163,7 @@ TEST_F(Atl06S3, EventReadsGranulesAndWritesTheStoreLikeALocalRun) {
   expect_same_zarr(*s3, files);
 
   // The job's record (on S3, beside the store): what it read of each granule.
-  const auto status = json::parse(text_of(s3->get(status_key(kParent))));
+  const auto status = json::parse(text_of(s3->get(status_key(kParent, 12))));
   EXPECT_EQ(status["status"], "SUCCESS");
   for (const auto& o : status["granule_outcomes"]) {
     EXPECT_GT(o["read_requests"].get<std::uint64_t>(), 0u) << o.dump();
@@ -179,7 +179,7 @@ TEST_F(Atl06S3, ReadsASmallShareOfAFullSizeGranule) {
   synth::SynthOptions o;
   o.out_dir = tmp / "full";
   o.granules = 1;
-  o.cell = kParent;
+  o.cells = {kParent};
   o.seed = 7;
   const auto made = synth::write_synthetic_granules(o);
   const std::string path = made.at(0).path.string(), uri = upload(made.at(0).path);
@@ -190,7 +190,7 @@ TEST_F(Atl06S3, ReadsASmallShareOfAFullSizeGranule) {
   EXPECT_EQ(json::parse(r.out)["body"]["total_obs"], local["total_obs"]);
   expect_same_zarr(*output_store(), io::FileStore(tmp / "local.zarr"));
 
-  const auto status = json::parse(text_of(output_store()->get(status_key(kParent))));
+  const auto status = json::parse(text_of(output_store()->get(status_key(kParent, 12))));
   const auto size = status["granule_bytes"].get<std::uint64_t>();
   const auto read = status["bytes_read"].get<std::uint64_t>();
   EXPECT_EQ(size, made.at(0).bytes);
@@ -214,7 +214,7 @@ TEST_F(Atl06S3, WrongGranuleCredentialsFailNamingTheGranule) {
   expect_no_secret(r);
   EXPECT_EQ(r.out.find(wrong.secret_access_key), std::string::npos);
   EXPECT_EQ(r.err.find(wrong.secret_access_key), std::string::npos);
-  EXPECT_FALSE(output_store()->exists(status_key(kParent)));  // nothing recorded as done
+  EXPECT_FALSE(output_store()->exists(status_key(kParent, 12)));  // nothing recorded as done
 }
 
 // The event's s3_credentials are for the granules only: the store uses the default chain,
@@ -241,7 +241,7 @@ TEST_F(Atl06S3, StoreUsesTheDefaultChainOrOutputCredentials) {
   r = run_event(e, nowhere);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(json::parse(r.out)["statusCode"], 200);
-  EXPECT_TRUE(output_store()->exists(status_key(kParent)));
+  EXPECT_TRUE(output_store()->exists(status_key(kParent, 12)));
   expect_no_secret(r);
 }
 

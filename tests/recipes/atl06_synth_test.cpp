@@ -38,7 +38,7 @@ SynthOptions small_options(const fs::path& dir, int granules = 2, int segments =
   o.out_dir = dir;
   o.granules = granules;
   o.segments_per_beam = segments;
-  o.cell = kCell;
+  o.cells = {kCell};
   o.seed = 7;
   return o;
 }
@@ -281,10 +281,10 @@ TEST(Atl06Synth, RejectsBadOptionsNamingThem) {
     }
   };
   expect_error([](SynthOptions& o) { o.segments_per_beam = 99; }, "--segments-per-beam 99");
-  expect_error([](SynthOptions& o) { o.cell = 7113213; }, "--cell 7113213");
+  expect_error([](SynthOptions& o) { o.cells = {kCell, 7113213}; }, "--cell 7113213");
   expect_error([](SynthOptions& o) { o.beams = {"gt1l", "gt4l"}; }, "gt4l");
   expect_error([](SynthOptions& o) { o.beams = {"gt1l", "gt1l"}; }, "twice");
-  expect_error([](SynthOptions& o) { o.version = "6"; }, "--version '6'");
+  expect_error([](SynthOptions& o) { o.version = "6"; }, "--product-version '6'");
   expect_error([](SynthOptions& o) { o.granules = 0; }, "--granules 0");
   EXPECT_TRUE(fs::is_empty(dir.path())) << "nothing written for bad options";
 }

@@ -224,7 +224,7 @@ json run_cell_job(const CellJob& job, const std::function<void(const CellResult&
   if (result["status"] == "SUCCESS") {
     try {
       const std::string text = result.dump(1);
-      store->put(status_key(job.parent), std::as_bytes(std::span(text.data(), text.size())));
+      store->put(status_key(job.parent, job.child_order), std::as_bytes(std::span(text.data(), text.size())));
     } catch (const std::exception& e) {
       result["status"] = "FAILED";
       result["error"] = fmt::format("cell written but its status could not be recorded: {}", e.what());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <set>
 
 #include "grids/healpix/morton.hpp"
 #include "recipes/atl06/dggs_attributes.hpp"
@@ -116,7 +117,9 @@ std::vector<std::string> array_names(bool extra) {
   return names;
 }
 
-std::string status_key(std::int64_t parent) { return ".granary/cells/" + std::to_string(parent) + ".json"; }
+std::string status_key(std::int64_t parent, int child_order) {
+  return ".granary/cells/" + std::to_string(child_order) + "/" + std::to_string(parent) + ".json";
+}
 
 std::optional<StoreLayout> read_layout(const io::Store& store, int child_order) {
   const std::string group = std::to_string(child_order);
@@ -157,7 +160,15 @@ void create_store(io::Store& store, const StoreLayout& l) {
     return;
   }
   const std::string g = l.group();
-  zarr::write_group(store, "", l.format, root_attributes(l));
+  json root = root_attributes(l);
+  // A new child order in an existing store joins the orders already there.
+  if (const auto existing_root = zarr::read_node(store, ""); existing_root && !existing_root->is_array) {
+    std::set<int> orders{l.child_order};
+    for (const auto& o : existing_root->attributes.value("child_orders", json::array()))
+      if (o.is_number_integer()) orders.insert(o.get<int>());
+    root["child_orders"] = orders;
+  }
+  zarr::write_group(store, "", l.format, root);
   json gattrs = l.format == zarr::Format::V3 ? dggs_group_attributes(l.child_order) : json::object();
   gattrs["granary"] = {{"parent_order", l.parent_order}, {"child_order", l.child_order}, {"extra_statistics", l.extra},
                        {"cells_per_parent", l.cells_per_parent()}};

@@ -59,7 +59,8 @@ std::optional<StoreLayout> read_layout(const io::Store& store, int child_order);
 std::uint64_t write_parent(io::Store& store, const StoreLayout& layout, std::size_t chunk, std::int64_t parent,
                   const ops::GroupStats& stats);
 
-// Where a job records that a parent is complete (outside any Zarr node).
-std::string status_key(std::int64_t parent);
+// Where a job records that a parent is complete at a child order (outside any Zarr node):
+// ".granary/cells/<child_order>/<parent>.json". Stores may hold several child orders.
+std::string status_key(std::int64_t parent, int child_order);
 
 }  // namespace granary::atl06

@@ -23,7 +23,7 @@ namespace {
 
 // A parent is done when its status object says SUCCESS for the same inputs and options.
 bool already_done(const io::Store& store, const json& payload) {
-  const std::string key = status_key(payload["parent_morton"].get<std::int64_t>());
+  const std::string key = status_key(payload["parent_morton"].get<std::int64_t>(), payload["child_order"].get<int>());
   if (!store.exists(key)) return false;
   try {
     auto bytes = store.get(key);

@@ -65,7 +65,12 @@ json summarize_group(const io::Store& store, const std::string& group) {
     std::set<std::string> status;
     for (const auto& o : store.list(".granary/cells/")) status.insert(o.key);
     std::uint64_t processed = 0;
-    for (auto p : parents) processed += status.count(status_key(p));
+    int child_order = -1;
+    try {
+      child_order = std::stoi(group);
+    } catch (const std::exception&) {
+    }
+    for (auto p : parents) processed += status.count(status_key(p, child_order));
     out["parents"] = parents.size();
     out["parents_processed"] = processed;
   } else {

@@ -152,6 +152,7 @@ BeamArrays make_beam(const std::string& name, const GranulePlan& plan, const Sur
     b.longitude[i] = ll.lon;
     const double h = surface.height(p) + random.normal(0.0, 0.08) + 0.5 * random.standard_t(3) * 0.1;
     const double sigma = std::clamp(std::exp(random.normal(std::log(0.04), 0.7)), 0.003, 3.0);
+    if (!surface.on_ice(p)) b.quality[i] = 1;  // over the ocean: no valid land-ice fit
     const bool flagged = b.quality[i] != 0;
     b.h_li[i] = flagged ? kFillFloat32 : static_cast<float>(h);
     b.h_li_sigma[i] = flagged ? kFillFloat32 : static_cast<float>(sigma);
@@ -186,10 +187,12 @@ void validate(const SynthOptions& o) {
   if (o.granules < 1 || o.granules > kReferenceGroundTracks)
     fail("atl06 synth: --granules {} is outside 1..{} (one reference ground track each)", o.granules, kReferenceGroundTracks);
   if (o.segments_per_beam < 100) fail("atl06 synth: --segments-per-beam {} must be at least 100", o.segments_per_beam);
-  if (!healpix::is_valid_morton(o.cell)) fail("atl06 synth: --cell {} is not a valid morton index", o.cell);
+  if (o.cells.empty()) fail("atl06 synth: --cell is empty");
+  for (const auto cell : o.cells)
+    if (!healpix::is_valid_morton(cell)) fail("atl06 synth: --cell {} is not a valid morton index", cell);
   if (o.cycle < 1 || o.cycle > 99) fail("atl06 synth: --cycle {} is outside 1..99", o.cycle);
   if (o.region < 1 || o.region > 14) fail("atl06 synth: --region {} is outside 1..14 (ATL06 regions)", o.region);
-  if (!std::regex_match(o.version, std::regex("[0-9]{3}"))) fail("atl06 synth: --version '{}' is not three digits", o.version);
+  if (!std::regex_match(o.version, std::regex("[0-9]{3}"))) fail("atl06 synth: --product-version '{}' is not three digits", o.version);
   if (o.beams.empty()) fail("atl06 synth: --beams is empty");
   for (std::size_t i = 0; i < o.beams.size(); ++i) {
     if (!kBeamLayout.contains(o.beams[i])) fail("atl06 synth: beam '{}' is not one of gt1l..gt3r", o.beams[i]);
@@ -240,21 +243,23 @@ MadeGranule make_granule(int g, Random& random, const Surface& surface, const Ce
     });
     if (!o.check || *std::min_element(made.points_in_cell.begin(), made.points_in_cell.end()) > 0) return made;
   }
-  fail("granule {}: could not make all beams cross cell {} in {} tries", g, o.cell, kAttempts);
+  fail("granule {}: could not make all beams cross cell {} in {} tries", g, cell.morton, kAttempts);
 }
 
 }  // namespace
 
 std::vector<GranuleSummary> write_synthetic_granules(const SynthOptions& o) {
   validate(o);
-  const Cell cell = describe_cell(o.cell);
+  std::vector<Cell> cells;
+  for (const auto morton : o.cells) cells.push_back(describe_cell(morton));
   Random random(o.seed);
   Random surface_random(o.seed + 1000003);
-  const Surface surface(surface_random);
+  const Surface surface(surface_random, o.surface);
   const std::vector<int> rgts = pick_rgts(random, o.granules);
   std::vector<GranuleSummary> out;
   for (int g = 0; g < o.granules; ++g) {
     const auto t_begin = chr::steady_clock::now();
+    const Cell& cell = cells[static_cast<std::size_t>(g) % cells.size()];
     MadeGranule made = make_granule(g, random, surface, cell, o);
     const int rgt = rgts[static_cast<std::size_t>(g)];
     GranuleContents contents{std::move(made.beams), rgt, o.cycle, o.version, format_time(made.plan.start, true)};
@@ -262,6 +267,7 @@ std::vector<GranuleSummary> write_synthetic_granules(const SynthOptions& o) {
                                   o.cycle, o.region, o.version);
     GranuleSummary s;
     s.path = o.out_dir / name;
+    s.cell = cell.morton;
     write_granule(s.path, contents);
     s.bytes = std::filesystem::file_size(s.path);
     s.crossing_lat = made.plan.crossing_lat;
@@ -282,6 +288,7 @@ std::vector<GranuleSummary> write_synthetic_granules(const SynthOptions& o) {
 nlohmann::json to_json(const GranuleSummary& s) {
   auto round_to = [](double v, double scale) { return std::round(v * scale) / scale; };
   nlohmann::json j = {{"file", s.path.string()},
+                      {"cell", s.cell},
                       {"bytes", s.bytes},
                       {"crossing_lat", round_to(s.crossing_lat, 1e4)},
                       {"crossing_lon", round_to(s.crossing_lon, 1e4)},

@@ -3,7 +3,7 @@
 // of shared/reference/atl06_synth.py (same physical model, layout, names and storage; a
 // different random engine, so statistically similar rather than identical granules).
 //
-// Every granule is one ground track of a 92-degree orbit that crosses the chosen cell,
+// Every granule is one ground track of a 92-degree orbit that crosses one chosen cell,
 // sampled every 20 m, with the six ATLAS beams: three pairs 3.3 km apart cross-track, the
 // two beams of a pair 90 m apart, pairs staggered along-track. Heights come from one smooth
 // surface shared by all granules plus noise; quality flags come in cloud-like runs; a few
@@ -18,6 +18,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "recipes/atl06/synth_track.hpp"
+
 namespace granary::atl06::synth {
 
 // gt1l gt1r gt2l gt2r gt3l gt3r: the beams of an ATL06 granule, in product order.
@@ -27,7 +29,10 @@ struct SynthOptions {
   std::filesystem::path out_dir;
   int granules = 8;
   int segments_per_beam = 150000;
-  std::int64_t cell = -4113213;  // order-6 parent in East Antarctica, around 80S 120E
+  // The cells the tracks cross: granule g crosses cells[g % cells.size()]. The default is an
+  // order-6 parent in East Antarctica, around 80S 120E.
+  std::vector<std::int64_t> cells = {-4113213};
+  SurfaceModel surface = SurfaceModel::Slope;
   std::uint64_t seed = 1;
   int cycle = 22;
   int region = 11;
@@ -38,6 +43,7 @@ struct SynthOptions {
 
 struct GranuleSummary {
   std::filesystem::path path;
+  std::int64_t cell = 0;  // the cell its track was made to cross
   std::uintmax_t bytes = 0;
   double crossing_lat = 0, crossing_lon = 0;
   bool ascending = false;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "util/error.hpp"
+
 namespace granary::atl06::synth {
 
 using namespace llc::sphere;
@@ -25,7 +27,44 @@ Vec3 track_point(const Track& track, double along, double cross_track) {
   return std::cos(c) * on_track + std::sin(c) * track.n;
 }
 
-Surface::Surface(Random& random) {
+SurfaceModel parse_surface_model(const std::string& name) {
+  if (name == "slope") return SurfaceModel::Slope;
+  if (name == "antarctica") return SurfaceModel::Antarctica;
+  fail("surface model '{}' is not one of slope, antarctica", name);
+}
+
+namespace {
+
+struct Dome {
+  double lat, lon, height_m, radius_m;
+};
+// Summits and extents chosen so the domes meet near the Transantarctic Mountains and the
+// margins fall near the coast.
+constexpr std::array<Dome, 3> kAntarcticDomes{{
+    {-80.4, 77.4, 4000.0, 1900e3},   // Dome A, East Antarctica
+    {-75.1, 123.4, 3200.0, 1300e3},  // Dome C
+    {-80.0, -110.0, 2000.0, 900e3},  // West Antarctic ice sheet
+}};
+
+bool inside_a_dome(const Vec3& p) {
+  for (const Dome& dome : kAntarcticDomes)
+    if (angle(p, to_xyz(dome.lon, dome.lat)) * kEarthRadius < dome.radius_m) return true;
+  return false;
+}
+
+// Vialov's steady-state ice-sheet profile h = H (1 - (r/R)^(4/3))^(3/8).
+double antarctic_shape(const Vec3& p) {
+  double h = 50.0;
+  for (const Dome& dome : kAntarcticDomes) {
+    const double r = angle(p, to_xyz(dome.lon, dome.lat)) * kEarthRadius;
+    if (r < dome.radius_m) h = std::max(h, dome.height_m * std::pow(1.0 - std::pow(r / dome.radius_m, 4.0 / 3.0), 3.0 / 8.0));
+  }
+  return h;
+}
+
+}  // namespace
+
+Surface::Surface(Random& random, SurfaceModel model) : model_(model) {
   for (Vec3& d : directions_) d = normalized({random.normal(0, 1), random.normal(0, 1), random.normal(0, 1)});
   for (double& phase : phases_) phase = random.uniform(0, 2 * std::numbers::pi);
 }
@@ -33,8 +72,13 @@ Surface::Surface(Random& random) {
 double Surface::height(const Vec3& p) const {
   const double d0 = dot(directions_[0], p), d1 = dot(directions_[1], p), d2 = dot(directions_[2], p),
                d3 = dot(directions_[3], p);
+  if (model_ == SurfaceModel::Antarctica)
+    return antarctic_shape(p) + 30.0 * std::sin(35.0 * d1 + phases_[0]) + 25.0 * std::sin(400.0 * d2 + phases_[1]) +
+           3.0 * std::sin(4000.0 * d3 + phases_[2]);
   return 2200.0 + 900.0 * d0 + 120.0 * std::sin(35.0 * d1 + phases_[0]) + 25.0 * std::sin(400.0 * d2 + phases_[1]) +
          3.0 * std::sin(4000.0 * d3 + phases_[2]);
 }
+
+bool Surface::on_ice(const Vec3& p) const { return model_ != SurfaceModel::Antarctica || inside_a_dome(p); }
 
 }  // namespace granary::atl06::synth

@@ -4,6 +4,7 @@
 // cross-track, and heights come from one smooth ice-sheet surface shared by every granule
 // (so crossing tracks agree). Positions are unit vectors on a sphere of radius kEarthRadius.
 #include <array>
+#include <string>
 
 #include "grids/llc/sphere.hpp"
 #include "recipes/atl06/synth_random.hpp"
@@ -32,14 +33,32 @@ Track make_track(double lat_deg, double lon_deg, bool ascending);
 // The point `along` metres along the track from p0 and `cross` metres to its side.
 Vec3 track_point(const Track& track, double along, double cross);
 
-// A smooth synthetic ice-sheet surface: a continental slope, two undulation scales and a
-// short-wavelength roughness, each along a random direction. Heights in metres (~1300-3100).
+// How the synthetic ice surface is shaped at continental scale.
+enum class SurfaceModel {
+  // The Python generator's model: a plane-like continental slope along a random direction
+  // (right for one cell, meaningless across a continent). Heights ~1300-3100 m.
+  Slope,
+  // Antarctica at a glance, for continent-wide demos: Vialov-profile domes for Dome A,
+  // Dome C and the West Antarctic ice sheet (4,000 / 3,200 / 2,000 m high), floored at
+  // 50 m like the ice shelves.
+  Antarctica,
+};
+
+// "slope" or "antarctica"; otherwise a granary::Error.
+SurfaceModel parse_surface_model(const std::string& name);
+
+// A smooth synthetic ice-sheet surface: the continental shape of the model plus two
+// undulation scales and a short-wavelength roughness, each along a random direction.
 class Surface {
  public:
-  explicit Surface(Random& random);
+  explicit Surface(Random& random, SurfaceModel model = SurfaceModel::Slope);
   double height(const Vec3& p) const;
+  // False off the ice sheet of the Antarctica model (no land-ice fit there); always true for
+  // Slope.
+  bool on_ice(const Vec3& p) const;
 
  private:
+  SurfaceModel model_;
   std::array<Vec3, 4> directions_;
   std::array<double, 3> phases_;
 };

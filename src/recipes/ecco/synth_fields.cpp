@@ -33,11 +33,24 @@ std::int64_t hours_to_month_start(int month) {
 double gauss(double x, double width) { return std::exp(-(x / width) * (x / width)); }
 double seasonal(int month) { return std::cos(2 * std::numbers::pi * (month - 6.5) / 12.0); }  // +1 in July
 
+// A basin-scale feature of mean dynamic topography: a Gaussian bump (m) at (lat, lon).
+struct SshFeature {
+  double lat, lon, lat_width, lon_width, amplitude;
+};
+// Subtropical gyre highs crowded to the west of each basin, the western Pacific warm pool,
+// subpolar lows; the drop across the Antarctic Circumpolar Current is added separately.
+constexpr SshFeature kSshFeatures[] = {
+    {30, 145, 10, 35, 0.60},   {32, -65, 10, 25, 0.50},  {-25, 170, 12, 45, 0.45}, {-30, -35, 10, 25, 0.35},
+    {-30, 70, 10, 30, 0.45},   {5, 140, 10, 40, 0.30},   {58, -35, 7, 20, -0.50},  {50, -178, 7, 30, -0.40},
+    {0, -110, 6, 40, -0.15},
+};
+
 double ssh_at(double lon, double lat, int month, double day_phase) {
-  double ssh = 0.5 * gauss(lat - 30, 12) * (0.6 + 0.4 * std::cos(rad(lon + 60)))  // subtropical gyres,
-               + 0.4 * gauss(lat + 28, 12)                                     // higher in the west
-               - 0.5 * gauss(lat - 55, 8)                                      // subpolar lows
-               - 0.6 * (1 + std::tanh((-lat - 55) / 6));                       // across the ACC
+  double ssh = 0.15 * gauss(lat, 25) - 0.6 * (1 + std::tanh((-lat - 55) / 6));
+  for (const auto& f : kSshFeatures) {
+    const double dlon = std::remainder(lon - f.lon, 360.0);
+    ssh += f.amplitude * gauss(lat - f.lat, f.lat_width) * gauss(dlon, f.lon_width);
+  }
   ssh += 0.08 * seasonal(month) * std::tanh(lat / 20);
   ssh += 0.02 * std::sin(2 * std::numbers::pi * day_phase) * std::cos(rad(lon));
   return ssh;

@@ -228,6 +228,25 @@ const std::vector<std::vector<LL>>& continents() {
   return shapes;
 }
 
+// Antarctica's coast (ice-shelf fronts included, as ECCO has no cavities) as the latitude
+// where each meridian first meets it coming from the pole, every 5 degrees from 180W; read
+// off GSHHG's low-resolution shoreline.
+constexpr double kAntarcticCoast[72] = {
+    -77.9, -78.4, -78.5, -78.6, -78.1, -77.1, -76.6, -75.4, -75.3, -74.6, -74.4, -73.6,
+    -73.8, -74.0, -74.7, -75.0, -71.9, -72.3, -72.5, -73.5, -73.0, -72.9, -69.3, -65.9,
+    -75.2, -76.2, -77.5, -78.0, -78.1, -77.8, -76.6, -74.9, -73.1, -72.1, -70.9, -70.4,
+    -69.6, -70.1, -70.0, -69.6, -69.7, -70.1, -69.2, -69.1, -68.8, -67.7, -67.1, -65.9,
+    -67.4, -67.7, -68.4, -69.6, -68.0, -66.7, -66.8, -66.2, -65.7, -66.2, -66.6, -66.5,
+    -66.9, -66.7, -66.3, -66.1, -66.7, -67.2, -68.4, -68.7, -69.6, -78.0, -77.5, -77.6,
+};
+
+double antarctic_coast_lat(double lon) {
+  const double f = (wrap_lon(lon) + 180.0) / 5.0;
+  const int k = static_cast<int>(std::floor(f)) % 72;
+  const double t = f - std::floor(f);
+  return (1 - t) * kAntarcticCoast[k] + t * kAntarcticCoast[(k + 1) % 72];
+}
+
 bool inside(const std::vector<LL>& poly, double lon, double lat) {
   bool in = false;
   for (std::size_t a = 0, b = poly.size() - 1; a < poly.size(); b = a++) {
@@ -263,7 +282,7 @@ double open_ocean_depth(double lon, double lat) {
 
 bool is_land(double lon, double lat) {
   lon = wrap_lon(lon);
-  if (lat < -70.0 + 3.0 * std::cos(rad(lon))) return true;  // Antarctica
+  if (lat < antarctic_coast_lat(lon)) return true;
   for (const auto& shape : continents())
     if (inside(shape, lon, lat)) return true;
   return false;

@@ -1,0 +1,188 @@
+#include "run/report_summary.hpp"
+
+#include <algorithm>
+#include <map>
+#include <regex>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "run/report.hpp"
+
+namespace granary::run {
+namespace {
+
+using json = nlohmann::json;
+
+std::string text_of(const json& j, const char* key) {
+  if (!j.is_object()) return {};
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
+double seconds_of(const json& result) {
+  if (!result.is_object()) return 0;
+  for (const char* key : {"elapsed_seconds", "duration_s"})
+    if (const auto it = result.find(key); it != result.end() && it->is_number()) return it->get<double>();
+  return 0;
+}
+
+struct Grouper {
+  std::size_t examples_per_group;
+  std::map<std::string, FailureGroup> groups;
+
+  void add(const std::string& job, const std::string& message) {
+    const std::string text = message.empty() ? "no error message" : message;
+    FailureGroup& g = groups[generalise_reason(text)];
+    ++g.count;
+    if (g.examples.size() < examples_per_group) g.examples.push_back(job.empty() ? text : fmt::format("{}: {}", job, text));
+  }
+};
+
+// ECCO tasks carry {"grouping", "product", "frequency", "timestep"}: the failed ones as
+// jobs.txt lines, one per job with its timesteps.
+std::vector<std::string> ecco_retry_lines(const json& report) {
+  std::map<std::string, std::vector<std::int64_t>> failed;
+  for (const auto& job : report.at("jobs"))
+    for (const auto& r : job.value("results", json::array())) {
+      if (status_of(r) != "FAILED" || !r.contains("task")) continue;
+      const json& t = r.at("task");
+      if (!t.contains("timestep")) continue;
+      const auto key = fmt::format("{},{},{}", t.value("grouping", 0), text_of(t, "product"), text_of(t, "frequency"));
+      failed[key].push_back(t.at("timestep").get<std::int64_t>());
+    }
+  std::vector<std::string> lines;
+  for (auto& [key, steps] : failed) {
+    std::sort(steps.begin(), steps.end());
+    lines.push_back(fmt::format("{},[{}]", key, fmt::join(steps, ", ")));
+  }
+  return lines;
+}
+
+std::string recipe_of(const json& report) { return text_of(report.value("context", json::object()), "recipe"); }
+
+}  // namespace
+
+std::string generalise_reason(const std::string& message) {
+  // Paths (a token with a slash) and URLs first, then numbers, so the reasons of many
+  // files or cells fall into one group.
+  static const std::regex path(R"((s3|https?)://[^\s:'"]+|[^\s:'"]*/[^\s:'"]+)");
+  static const std::regex number(R"([-+]?\b\d+(\.\d+)?([eE][-+]?\d+)?\b)");
+  std::string out = std::regex_replace(message, path, "<file>");
+  return std::regex_replace(out, number, "<n>");
+}
+
+std::vector<FailureGroup> group_failures(const json& report, std::size_t examples_per_group) {
+  Grouper grouper{examples_per_group, {}};
+  for (const auto& job : report.at("jobs")) {
+    const std::string key = text_of(job, "key");
+    if (job.contains("error")) grouper.add(key, fmt::format("not planned: {}", text_of(job, "error")));
+    for (const auto& r : job.value("results", json::array())) {
+      if (status_of(r) == "FAILED") grouper.add(key, text_of(r, "error"));
+      // A cell can succeed while some of its granules fail; those are failures too.
+      if (r.is_object() && r.contains("granule_outcomes"))
+        for (const auto& g : r.at("granule_outcomes"))
+          if (text_of(g, "status") == "failed") grouper.add(key, fmt::format("granule {}", text_of(g, "reason")));
+    }
+  }
+  std::vector<FailureGroup> out;
+  for (auto& [reason, group] : grouper.groups) {
+    group.reason = reason;
+    out.push_back(std::move(group));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.count > b.count; });
+  return out;
+}
+
+std::vector<std::pair<std::string, double>> slowest_jobs(const json& report, std::size_t top) {
+  std::vector<std::pair<std::string, double>> jobs;
+  for (const auto& job : report.at("jobs")) {
+    double seconds = 0;
+    bool ran = false;
+    for (const auto& r : job.value("results", json::array())) {
+      seconds += seconds_of(r);
+      ran = ran || status_of(r) == "SUCCESS" || status_of(r) == "FAILED";
+    }
+    if (ran) jobs.emplace_back(text_of(job, "key"), seconds);
+  }
+  std::stable_sort(jobs.begin(), jobs.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (jobs.size() > top) jobs.resize(top);
+  return jobs;
+}
+
+std::vector<std::string> next_commands(const json& report) {
+  const json& totals = report.at("totals");
+  std::size_t failed = totals.value("jobs_not_planned", std::size_t{0});
+  const json by_status = totals.value("by_status", json::object());
+  for (const auto& [status, n] : by_status.items())
+    if (status == "FAILED") failed += n.get<std::size_t>();
+  if (failed == 0 && !report.value("interrupted", false)) return {};
+  std::vector<std::string> out;
+  out.push_back(text_of(report, "command"));
+  if (recipe_of(report) == "ecco")
+    for (auto& line : ecco_retry_lines(report)) out.push_back(std::move(line));
+  return out;
+}
+
+std::string human_summary(const json& report, std::size_t top) {
+  std::string s;
+  const json& t = report.at("totals");
+  s += fmt::format("Run {} .. {} ({:.1f} s) on {}, {} worker(s)\n  {}\n", text_of(report, "start"), text_of(report, "end"),
+                   report.value("wall_seconds", 0.0), text_of(report, "host"), report.value("workers", 0),
+                   text_of(report, "command"));
+  std::vector<std::string> statuses;
+  const json by_status = t.value("by_status", json::object());
+  for (const auto& [status, n] : by_status.items())
+    statuses.push_back(fmt::format("{} {}", n.get<std::size_t>(), status));
+  s += fmt::format("Tasks: {} ({}) in {} job(s); {} output(s), {} written\n", t.value("tasks", std::size_t{0}),
+                   statuses.empty() ? "none" : fmt::format("{}", fmt::join(statuses, ", ")), t.value("jobs", std::size_t{0}),
+                   t.value("outputs_written", std::size_t{0}), human_bytes(t.value("bytes_written", 0.0)));
+  std::vector<std::pair<std::string, double>> phases;
+  const json durations = t.value("durations", json::object());
+  for (const auto& [phase, seconds] : durations.items()) phases.emplace_back(phase, seconds.get<double>());
+  std::sort(phases.begin(), phases.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (!phases.empty()) {
+    std::vector<std::string> parts;
+    for (const auto& [phase, seconds] : phases) parts.push_back(fmt::format("{} {:.1f} s", phase, seconds));
+    s += fmt::format("Task time by phase: {}\n", fmt::join(parts, ", "));
+  }
+  if (const auto production = report.value("context", json::object()).value("production_results", json::object());
+      !production.empty()) {
+    s += fmt::format("Cells: {} successful ({} without data), {} failed, {} already done; {} points in {} child cells\n",
+                     production.value("successful", 0), production.value("no_data", 0), production.value("failed", 0),
+                     production.value("cells_skipped_done", 0), production.value("total_obs", 0),
+                     production.value("total_cells_with_data", 0));
+    s += fmt::format("Granule reads: {} with points, {} without, {} failed\n", production.value("granules_read", 0),
+                     production.value("granules_skipped", 0), production.value("granules_failed", 0));
+  }
+  if (const auto slow = slowest_jobs(report, top); !slow.empty()) {
+    s += fmt::format("Slowest job(s):\n");
+    for (const auto& [key, seconds] : slow) s += fmt::format("  {:8.2f} s  {}\n", seconds, key);
+  }
+  const auto failures = group_failures(report);
+  if (failures.empty()) {
+    s += "Failures: none\n";
+  } else {
+    std::size_t total = 0;
+    for (const auto& g : failures) total += g.count;
+    s += fmt::format("Failures: {} in {} group(s) by reason\n", total, failures.size());
+    for (const auto& g : failures) {
+      s += fmt::format("  {:5d} x {}\n", g.count, g.reason);
+      for (const auto& e : g.examples) s += fmt::format("            e.g. {}\n", e);
+    }
+  }
+  if (report.value("interrupted", false)) s += "The run was interrupted.\n";
+  const auto next = next_commands(report);
+  if (next.empty()) {
+    s += "Nothing left to retry.\n";
+  } else {
+    s += fmt::format("Next: rerun to retry what failed or was not reached (finished outputs are skipped):\n  {}\n", next[0]);
+    if (next.size() > 1) {
+      s += "  or run just the failed timesteps, with a jobs file of these lines:\n";
+      for (std::size_t k = 1; k < next.size(); ++k) s += fmt::format("    {}\n", next[k]);
+    }
+  }
+  return s;
+}
+
+}  // namespace granary::run

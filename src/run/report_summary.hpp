@@ -1,0 +1,37 @@
+#pragma once
+// What a person wants from a run report: what ran and how it ended, the slowest jobs,
+// failures grouped by reason (not one line per file), and the command that picks up what is
+// left. Works on any report of run/report.hpp (ECCO and ATL06), read back from JSON.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace granary::run {
+
+struct FailureGroup {
+  std::string reason;               // the message with file names and numbers generalised
+  std::size_t count = 0;
+  std::vector<std::string> examples;  // "job: message", the first few as written
+};
+
+// Failed tasks, jobs that could not be planned and (ATL06) failed granules, grouped by
+// reason, largest group first.
+std::vector<FailureGroup> group_failures(const nlohmann::json& report, std::size_t examples_per_group = 2);
+
+// "/data/x/ATL06_2019.h5: truncated at byte 1234" -> "<file>: truncated at byte <n>".
+std::string generalise_reason(const std::string& message);
+
+// The job keys and elapsed seconds (sum over the job's tasks) of the `top` slowest jobs.
+std::vector<std::pair<std::string, double>> slowest_jobs(const nlohmann::json& report, std::size_t top);
+
+// The rerun that finishes the run: runs resume (finished outputs are skipped), so it is the
+// same command; for ECCO also the jobs.txt lines of just the failed timesteps. Empty when
+// nothing is left to do.
+std::vector<std::string> next_commands(const nlohmann::json& report);
+
+// The whole summary as text for a terminal.
+std::string human_summary(const nlohmann::json& report, std::size_t top = 5);
+
+}  // namespace granary::run
