@@ -16,6 +16,8 @@
 #include "io/file_store.hpp"
 #include "render/healpix_outline.hpp"
 #include "render/image.hpp"
+#include "render/coastlines.hpp"
+#include "render/map_overlays.hpp"
 #include "render/map_projection.hpp"
 #include "render/png.hpp"
 #include "support/test_support.hpp"
@@ -285,6 +287,64 @@ TEST_F(QuicklookTest, Atl06CellsAreColouredWhereCountIsPositive) {
   }
   EXPECT_GT(coloured, 200);
   EXPECT_GT(background, 5);
+}
+
+std::size_t count_colour(const Image& page, const MapBox& map, Rgba colour) {
+  std::size_t n = 0;
+  for (int y = map.y0; y < map.y1; ++y)
+    for (int x = map.x0; x < map.x1; ++x) n += page.at(x, y) == colour;
+  return n;
+}
+
+TEST_F(QuicklookTest, CoastlinesAreDrawnWhereTheCoastIs) {
+  ASSERT_TRUE(render::find_coastline_file()) << "no GSHHG coastlines: scripts/install-deps.sh installs gmt-gshhg-low";
+  const Image page = render(path("theta_latlon.nc"), "latlon_coast.png");
+  const MapBox map = find_map(page);
+  ASSERT_EQ(map.width(), 2 * map.height());
+  EXPECT_GT(count_colour(page, map, render::kCoastColour), 2000u);
+  // Cape Agulhas (34.8S, 20.0E) on a plate carree map from 180W, 90N.
+  const double px = map.width() / 360.0;
+  const int cx = map.x0 + static_cast<int>((20.0 + 180) * px), cy = map.y0 + static_cast<int>((90 + 34.83) * px);
+  int near = 0;
+  for (int dy = -3; dy <= 3; ++dy)
+    for (int dx = -3; dx <= 3; ++dx) near += page.at(cx + dx, cy + dy) == render::kCoastColour;
+  EXPECT_GT(near, 0) << "a coast pixel within 3 pixels of Cape Agulhas";
+  EXPECT_NE(page.at(map.x0 + static_cast<int>((-140.0 + 180) * px), map.y0 + static_cast<int>(90 * px)), render::kCoastColour);
+}
+
+TEST_F(QuicklookTest, SouthPolarLatLonPutsEveryCellWhereItIs) {
+  const Image page =
+      render(path("theta_latlon.nc") + " --projection south-polar --edge-latitude 1 --coastlines none --no-graticule", "sp.png");
+  const MapBox map = find_map(page);
+  ASSERT_EQ(map.width(), 800);
+  ASSERT_EQ(map.height(), 800);
+  const render::MapProjection projection(render::Projection::SouthPolar);
+  const auto pole = projection.forward(-90, 0), edge = projection.forward(-1, 0);
+  const double radius = std::hypot(edge.x - pole.x, edge.y - pole.y), pixel = 2 * radius / 800;
+  auto at = [&](double lat, double lon) {
+    const auto q = projection.forward(lat, lon);
+    return page.at(map.x0 + static_cast<int>((q.x - pole.x + radius) / pixel), map.y0 + static_cast<int>((pole.y + radius - q.y) / pixel));
+  };
+  for (int r = 0; r < kNlat / 2; ++r)
+    for (int c = 0; c < kNlon; ++c) {
+      const Rgba p = at(-85.0 + 10 * r, -175.0 + 10 * c);
+      if (is_latlon_land(r, c)) EXPECT_EQ(p, render::kLandGrey) << r << "," << c;
+      else EXPECT_TRUE(p != render::kLandGrey && p != render::kWhite) << r << "," << c;
+    }
+  EXPECT_EQ(page.at(map.x0 + 2, map.y0 + 2), render::kWhite) << "the corners lie north of the edge latitude";
+}
+
+TEST_F(QuicklookTest, PolarNativeNeedsCellCentres) {
+  const auto r = test::run_granary("quicklook " + path("ssh_native.nc") + " --projection south-polar --out " + path("np.png"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("XC/YC"), std::string::npos) << r.err;
+}
+
+TEST_F(QuicklookTest, CellMapsHaveALabelledGraticule) {
+  const Image page = render(path("cells.zarr") + " --coastlines none", "cells_grid.png");
+  const MapBox map = find_map(page);
+  EXPECT_GT(count_colour(page, map, render::kGraticuleColour), 100u);
+  EXPECT_GT(count_colour(page, map, Rgba{70, 70, 80}), 20u) << "graticule labels";
 }
 
 TEST_F(QuicklookTest, MissingVariableIsABadInput) {
