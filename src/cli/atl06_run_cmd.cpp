@@ -45,6 +45,7 @@ struct RunOptions {
     if (workers) t += fmt::format(" -j {}", workers);
     if (max_cells) t += fmt::format(" --max-cells {}", max_cells);
     if (morton_cell) t += fmt::format(" --morton-cell {}", morton_cell);
+    if (child_order != 12) t += fmt::format(" --child-order {}", child_order);
     if (numerics != "double") t += " --numerics " + numerics;
     if (extra) t += " --extra-stats";
     if (zarr_format != 3) t += fmt::format(" --zarr-format {}", zarr_format);
@@ -52,6 +53,7 @@ struct RunOptions {
     if (!granule_dir.empty()) t += " --granule-dir " + granule_dir;
     if (overwrite) t += " --overwrite";
     if (skip_bad) t += " --skip-bad-granules";
+    if (!report.empty()) t += " --report " + report;
     if (dry_run) t += " --dry-run";
     return t;
   }

@@ -1,7 +1,9 @@
 // granary info PATH: what a granary output holds (netCDF-4 file or Zarr store): dimensions,
 // attributes, variables/arrays with storage and value statistics, and for ATL06 stores the
 // cells processed and observations. Text for people, --json for scripts.
+#include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -12,6 +14,11 @@
 #include "formats/zarr/zarr.hpp"
 #include "io/store.hpp"
 #include "ops/describe/describe.hpp"
+#include "ops/regrid/factors_describe.hpp"
+#include "recipes/atl06/catalog.hpp"
+#include "recipes/atl06/catalog_describe.hpp"
+#include "render/png.hpp"
+#include "run/report_summary.hpp"
 #include "recipes/atl06/store_summary.hpp"
 #include "util/error.hpp"
 
@@ -24,6 +31,15 @@ struct InfoOptions {
   std::string path;
   bool json = false, no_stats = false;
 };
+
+// A file whose first non-blank byte opens a JSON object.
+bool starts_like_json(const std::string& path) {
+  std::ifstream in(path);
+  char c = 0;
+  while (in.get(c))
+    if (!std::isspace(static_cast<unsigned char>(c))) return c == '{';
+  return false;
+}
 
 nlohmann::json describe_path(const InfoOptions& o) {
   describe::Options options;
@@ -38,6 +54,29 @@ nlohmann::json describe_path(const InfoOptions& o) {
     return d;
   }
   if (!fs::exists(o.path, ec)) fail("{}: no such file or directory", o.path);
+  if (regrid::looks_like_factors_file(o.path)) return regrid::describe_factors_file(o.path);
+  if (render::looks_like_png(o.path)) {
+    const auto image = render::read_png(o.path);
+    return {{"format", "PNG"}, {"path", o.path}, {"width", image.width()}, {"height", image.height()}};
+  }
+  if (starts_like_json(o.path)) {
+    std::ifstream in(o.path);
+    nlohmann::json doc;
+    try {
+      doc = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::parse_error& e) {
+      fail("{}: not JSON (byte {})", o.path, e.byte);
+    }
+    if (doc.is_object() && doc.contains("catalog")) return atl06::describe_catalog(atl06::read_catalog(o.path), o.path);
+    if (doc.is_object() && doc.contains("totals") && doc.contains("jobs")) {
+      auto summary = run::summary_json(doc, 5);
+      summary["format"] = "granary run report";
+      summary["path"] = o.path;
+      summary["text"] = run::human_summary(doc, 5);
+      return summary;
+    }
+    fail("{}: JSON, but neither an ATL06 catalog nor a run report", o.path);
+  }
   return describe::describe_netcdf(o.path, options);
 }
 
@@ -45,13 +84,14 @@ nlohmann::json describe_path(const InfoOptions& o) {
 
 void add_info_command(CLI::App& root) {
   auto o = std::make_shared<InfoOptions>();
-  auto* cmd = root.add_subcommand("info", "Describe a granary output: a netCDF-4 file or a Zarr store (v2/v3)");
-  cmd->add_option("path", o->path, "netCDF file, or Zarr store directory / s3:// URI")->required();
+  auto* cmd = root.add_subcommand("info", "Describe a granary output: netCDF-4 product, Zarr store (v2/v3, local or s3://), mapping factors, ATL06 catalog, run report or quick-look PNG");
+  cmd->add_option("path", o->path, "File, Zarr store directory or s3:// URI")->required();
   cmd->add_flag("--json", o->json, "Print the description as JSON");
   cmd->add_flag("--no-stats", o->no_stats, "Do not read the values (no min/max/mean/NaN statistics)");
   cmd->callback([o] {
     const auto d = describe_path(*o);
-    std::cout << (o->json ? d.dump(2) + "\n" : info_text(d)) << std::flush;
+    const bool report = d.value("format", "") == "granary run report";
+    std::cout << (o->json ? d.dump(2) + "\n" : report ? d["text"].get<std::string>() : info_text(d)) << std::flush;
     exit_code = 0;
   });
 }

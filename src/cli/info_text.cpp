@@ -144,8 +144,39 @@ std::string zarr_text(const json& d) {
 
 }  // namespace
 
+std::string factors_text(const json& d) {
+  const json& t = d["target"];
+  const json& src = d["source"];
+  std::string s = fmt::format("target: {} x {} cells of {} degrees\nsource: LLC{} ({} points), geometry crc32 {}, built from {}\n",
+                              t["nlat"].get<int>(), t["nlon"].get<int>(), t["resolution"].get<double>(), src["nx"].get<int>(),
+                              src["points"].get<std::size_t>(), src["geometry_crc32"].get<std::string>(),
+                              src["grid_dir"].get<std::string>());
+  s += fmt::format("levels: {}\n  level        wet      ocean        nnz   fallback\n", d["levels"].get<int>());
+  for (const auto& l : d["per_level"])
+    s += fmt::format("  {:5d} {:10d} {:10d} {:10d} {:10d}\n", l["level"].get<int>(), l["wet"].get<long>(), l["ocean"].get<long>(),
+                     l["nnz"].get<long>(), l["fallback"].get<long>());
+  return s;
+}
+
+std::string catalog_text(const json& d) {
+  std::string s = fmt::format("{} parent cells (order {}), {} granules, {} granule reads\n", d["cells"].get<std::size_t>(),
+                              d.value("parent_order", -1), d["granules"].get<std::size_t>(), d["granule_reads"].get<std::size_t>());
+  if (d.contains("granules_per_cell"))
+    s += fmt::format("granules per cell: min {}, median {}, max {}; cells {} .. {}\n", d["granules_per_cell"]["min"].get<std::size_t>(),
+                     d["granules_per_cell"]["median"].get<std::size_t>(), d["granules_per_cell"]["max"].get<std::size_t>(),
+                     d["cell_min"].get<std::int64_t>(), d["cell_max"].get<std::int64_t>());
+  s += "metadata\n";
+  for (const auto& [key, value] : d["metadata"].items())
+    s += fmt::format("  {:<22} {}\n", key, value.is_string() ? value.get<std::string>() : value.dump());
+  return s;
+}
+
 std::string info_text(const json& d) {
   std::string head = fmt::format("{}  ({})\n", d["path"].get<std::string>(), d["format"].get<std::string>());
+  const std::string format = d["format"].get<std::string>();
+  if (format == "granary mapping factors") return head + factors_text(d);
+  if (format == "granary ATL06 catalog") return head + catalog_text(d);
+  if (format == "PNG") return head + fmt::format("{} x {} pixels\n", d["width"].get<int>(), d["height"].get<int>());
   return head + (d.contains("variables") ? netcdf_text(d) : zarr_text(d));
 }
 

@@ -34,16 +34,6 @@ nlohmann::json read_report(const std::string& path) {
   return report;
 }
 
-nlohmann::json summary_json(const nlohmann::json& report, std::size_t top) {
-  nlohmann::json failures = nlohmann::json::array();
-  for (const auto& g : run::group_failures(report))
-    failures.push_back({{"reason", g.reason}, {"count", g.count}, {"examples", g.examples}});
-  nlohmann::json slowest = nlohmann::json::array();
-  for (const auto& [key, seconds] : run::slowest_jobs(report, top)) slowest.push_back({{"job", key}, {"seconds", seconds}});
-  return {{"totals", report.at("totals")}, {"slowest_jobs", slowest}, {"failures", failures},
-          {"next_commands", run::next_commands(report)}};
-}
-
 }  // namespace
 
 void add_report_command(CLI::App& root) {
@@ -55,7 +45,7 @@ void add_report_command(CLI::App& root) {
   cmd->add_flag("--json", o->json, "Print the summary as JSON (totals, slowest_jobs, failures, next_commands)");
   cmd->callback([o] {
     const auto report = read_report(o->path);
-    std::cout << (o->json ? summary_json(report, o->top).dump(2) + "\n" : run::human_summary(report, o->top)) << std::flush;
+    std::cout << (o->json ? run::summary_json(report, o->top).dump(2) + "\n" : run::human_summary(report, o->top)) << std::flush;
     exit_code = 0;
   });
 }

@@ -1,6 +1,7 @@
 #include "render/png.hpp"
 
 #include <cstring>
+#include <fstream>
 #include <vector>
 
 #include <png.h>
@@ -9,6 +10,12 @@
 #include "util/files.hpp"
 
 namespace granary::render {
+
+bool looks_like_png(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  unsigned char signature[8] = {};
+  return in.read(reinterpret_cast<char*>(signature), sizeof signature) && png_sig_cmp(signature, 0, sizeof signature) == 0;
+}
 
 void write_png(const Image& image, const std::filesystem::path& path) {
   png_image info;

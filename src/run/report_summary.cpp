@@ -124,6 +124,14 @@ std::vector<std::string> next_commands(const json& report) {
   return out;
 }
 
+json summary_json(const json& report, std::size_t top) {
+  json failures = json::array();
+  for (const auto& g : group_failures(report)) failures.push_back({{"reason", g.reason}, {"count", g.count}, {"examples", g.examples}});
+  json slowest = json::array();
+  for (const auto& [key, seconds] : slowest_jobs(report, top)) slowest.push_back({{"job", key}, {"seconds", seconds}});
+  return {{"totals", report.at("totals")}, {"slowest_jobs", slowest}, {"failures", failures}, {"next_commands", next_commands(report)}};
+}
+
 std::string human_summary(const json& report, std::size_t top) {
   std::string s;
   const json& t = report.at("totals");

@@ -31,6 +31,10 @@ std::vector<std::pair<std::string, double>> slowest_jobs(const nlohmann::json& r
 // nothing is left to do.
 std::vector<std::string> next_commands(const nlohmann::json& report);
 
+// {totals, slowest_jobs [{job, seconds}], failures [{reason, count, examples}],
+// next_commands}: the summary for scripts.
+nlohmann::json summary_json(const nlohmann::json& report, std::size_t top = 5);
+
 // The whole summary as text for a terminal.
 std::string human_summary(const nlohmann::json& report, std::size_t top = 5);
 

@@ -1,7 +1,8 @@
-// Every quick-look type from the demo's own data, as the README tour makes it: synthetic ECCO
-// output -> factors -> products -> lat-lon, polar and native maps; synthetic ATL06 granules
-// over Antarctica -> catalog -> store -> cell map. Land must be grey where the demo grid has
-// land, and the maps must carry coastlines and a graticule.
+// Every output of the demo, as the README tour makes it, looked at the way a user would:
+// synthetic ECCO output -> factors -> products -> lat-lon, polar and native maps; synthetic
+// ATL06 granules over Antarctica -> catalog -> store -> cell map; `granary info` on each
+// kind of output. Land must be grey where the demo grid has land, and the maps must carry
+// coastlines and a graticule.
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "recipes/ecco/synth_grid.hpp"
 #include "render/coastlines.hpp"
@@ -31,7 +33,7 @@ std::string find_one(const fs::path& dir, const std::string& part) {
   return {};
 }
 
-class QuicklookDemo : public ::testing::Test {
+class DemoOutputs : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = std::make_unique<test::TempDir>();
@@ -49,7 +51,8 @@ class QuicklookDemo : public ::testing::Test {
     run("atl06 synth --out " + d + "/atl06/granules --granules 3 --segments-per-beam 20000 --surface antarctica "
         "--cell -3121311,-4114312,-5112322");
     run("atl06 catalog --granules " + d + "/atl06/granules --out " + d + "/atl06/catalog.json");
-    run("atl06 run --catalog " + d + "/atl06/catalog.json --out " + d + "/atl06/atl06.zarr -j 1");
+    run("atl06 run --catalog " + d + "/atl06/catalog.json --out " + d + "/atl06/atl06.zarr -j 1 --report " + d +
+        "/atl06/report.json");
   }
   static void TearDownTestSuite() { dir_.reset(); }
   static Image quicklook(const std::string& args, const std::string& name) {
@@ -67,7 +70,7 @@ class QuicklookDemo : public ::testing::Test {
   static inline std::string ssh_latlon_, ssh_native_;
 };
 
-TEST_F(QuicklookDemo, LatLonSshHasLandWhereTheDemoGridHasLand) {
+TEST_F(DemoOutputs, LatLonSshHasLandWhereTheDemoGridHasLand) {
   ASSERT_FALSE(ssh_latlon_.empty());
   const Image page = quicklook(ssh_latlon_ + " --cmap balance --coastlines none", "ssh_latlon.png");
   EXPECT_GT(page.width(), 900);
@@ -93,7 +96,7 @@ TEST_F(QuicklookDemo, LatLonSshHasLandWhereTheDemoGridHasLand) {
   }
 }
 
-TEST_F(QuicklookDemo, EveryTypeRendersWithContent) {
+TEST_F(DemoOutputs, EveryTypeRendersWithContent) {
   ASSERT_TRUE(render::find_coastline_file()) << "no GSHHG coastlines: scripts/install-deps.sh installs gmt-gshhg-low";
   const Image latlon = quicklook(ssh_latlon_ + " --cmap balance", "a.png");
   EXPECT_GT(count(latlon, render::kCoastColour), 2000u);
@@ -112,7 +115,7 @@ TEST_F(QuicklookDemo, EveryTypeRendersWithContent) {
   }
 }
 
-TEST_F(QuicklookDemo, Atl06StoreIsAnAntarcticMap) {
+TEST_F(DemoOutputs, Atl06StoreIsAnAntarcticMap) {
   const Image page = quicklook((dir_->path() / "atl06" / "atl06.zarr").string(), "atl06.png");
   EXPECT_GE(std::max(page.width(), page.height()), 800);
   EXPECT_GT(count(page, render::kCoastColour), 300u) << "the Antarctic coast is in the frame";
@@ -123,6 +126,43 @@ TEST_F(QuicklookDemo, Atl06StoreIsAnAntarcticMap) {
     coloured += !(p == render::kWhite || p == render::kBlack || p == Rgba{235, 240, 245} || p == render::kCoastColour ||
                   p == render::kGroundingLineColour || p == render::kGraticuleColour);
   EXPECT_GT(coloured, 3000u) << "cells with data, the colour bar and labels";
+}
+
+TEST_F(DemoOutputs, InfoDescribesEveryKindOfOutput) {
+  const fs::path d = dir_->path();
+  auto info_json = [](const std::string& path) {
+    const auto r = test::run_granary("info --json " + path);
+    EXPECT_EQ(r.exit_code, 0) << path << "\n" << r.err;
+    return r.exit_code == 0 ? nlohmann::json::parse(r.out) : nlohmann::json::object();
+  };
+  const auto factors = info_json((d / "ecco" / "factors.bin").string());
+  EXPECT_EQ(factors.value("format", ""), "granary mapping factors");
+  ASSERT_EQ(factors["per_level"].size(), 3u);
+  EXPECT_GT(factors["per_level"][0]["ocean"].get<long>(), factors["per_level"][2]["ocean"].get<long>() - 1);
+  EXPECT_EQ(factors["target"]["nlat"], 360);
+
+  const auto catalog = info_json((d / "atl06" / "catalog.json").string());
+  EXPECT_EQ(catalog.value("format", ""), "granary ATL06 catalog");
+  EXPECT_EQ(catalog["granules"], 3);
+  EXPECT_GE(catalog["cells"].get<int>(), 3);
+
+  const auto report = info_json((d / "atl06" / "report.json").string());
+  EXPECT_EQ(report.value("format", ""), "granary run report");
+  EXPECT_TRUE(report["failures"].empty());
+  EXPECT_NE(test::run_granary("info " + (d / "atl06" / "report.json").string()).out.find("Nothing left to retry"), std::string::npos);
+
+  EXPECT_EQ(info_json(ssh_latlon_).value("format", ""), "netCDF-4");
+  EXPECT_EQ(info_json(ssh_native_).value("format", ""), "netCDF-4");
+  EXPECT_EQ(info_json((d / "atl06" / "atl06.zarr").string()).value("format", ""), "Zarr v3");
+  quicklook(ssh_latlon_, "for_info.png");
+  const auto png = info_json((d / "for_info.png").string());
+  EXPECT_EQ(png.value("format", ""), "PNG");
+  EXPECT_GT(png.value("width", 0), 900);
+
+  std::ofstream(d / "other.json") << R"({"a": 1})";
+  const auto r = test::run_granary("info " + (d / "other.json").string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("other.json"), std::string::npos) << r.err;
 }
 
 }  // namespace
