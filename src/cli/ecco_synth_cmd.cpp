@@ -44,7 +44,7 @@ void add_ecco_synth_command(CLI::App& ecco) {
   cmd->add_option("--timesteps", opt->synth.months, "Monthly records (from January 1992)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1200));
-  cmd->add_option("--days", opt->synth.days, "Daily SSH records (from 2 January 1992)")
+  cmd->add_option("--days", opt->synth.days, "Daily SSH records (from 2 January 1992); with 0 the AVG_DAY jobs of jobs.txt find no input")
       ->capture_default_str()
       ->check(CLI::Range(0, 3660));
   cmd->callback([opt] { run_synth(*opt); });
