@@ -115,7 +115,7 @@ Rendered quicklook_zarr(const QuicklookOptions& opt) {
   const auto coastlines = load_coastlines(opt);
   const auto map = render::render_cell_map(field, projection, scale, {coastlines ? &*coastlines : nullptr, !opt.no_graticule});
   const std::string title = join_title({variable, fmt::format("order {}, {} cells", field.order, field.nest.size()),
-                                        projection.name(), file_name(opt.path)});
+                                        field.time_label, projection.name(), file_name(opt.path)});
   return {render::compose_figure(map, title, scale, field.units), variable};
 }
 

@@ -2,12 +2,14 @@
 
 #include <cmath>
 #include <cstring>
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
 
 #include "formats/zarr/zarr.hpp"
 #include "io/store.hpp"
+#include "render/time_label.hpp"
 #include "util/error.hpp"
 
 namespace granary::render {
@@ -89,6 +91,17 @@ CellField read_zarr_cells(const std::string& uri, const std::string& variable, s
   field.units = data.attributes.value("units", "");
   field.long_name = data.attributes.value("long_name", "");
   const double cells_at_order = 12.0 * std::ldexp(1.0, 2 * field.order);
+  // The time span of the data, when the store keeps per-cell times (--extra-stats).
+  if (zarr::read_node(*store, group + "/t_min") && zarr::read_node(*store, group + "/t_max")) {
+    const auto t_min = read_1d(*store, uri, group + "/t_min"), t_max = read_1d(*store, uri, group + "/t_max");
+    double first = INFINITY, last = -INFINITY;
+    for (std::size_t k = 0; k < std::min(t_min.values.size(), counts.values.size()); ++k)
+      if (counts.values[k] > 0 && std::isfinite(t_min.values[k]) && std::isfinite(t_max.values[k]))
+        first = std::min(first, t_min.values[k]), last = std::max(last, t_max.values[k]);
+    const std::string units = t_min.attributes.value("units", "");
+    if (first <= last && units.find(" since ") != std::string::npos)
+      field.time_label = fmt::format("{} .. {}", format_cf_time(first, units).substr(0, 10), format_cf_time(last, units).substr(0, 10));
+  }
   for (std::size_t k = 0; k < ids.values.size(); ++k) {
     // Padding rows of parents with fewer cells carry the fill id and count 0.
     if (!(counts.values[k] > 0) || !(ids.values[k] < cells_at_order)) continue;

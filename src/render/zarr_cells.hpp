@@ -14,6 +14,8 @@ struct CellField {
   std::vector<std::int64_t> nest;   // nested ids at `order`
   std::vector<std::int64_t> count;  // points per cell (0: no data)
   std::vector<float> values;        // the variable, NaN where missing
+  // "YYYY-MM-DD .. YYYY-MM-DD" from t_min/t_max when the store has them, else "".
+  std::string time_label;
 };
 
 // order: the group to read (default: the first of the root's "child_orders", else the only
