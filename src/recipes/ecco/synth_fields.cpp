@@ -46,7 +46,10 @@ constexpr SshFeature kSshFeatures[] = {
 };
 
 double ssh_at(double lon, double lat, int month, double day_phase) {
-  double ssh = 0.15 * gauss(lat, 25) - 0.6 * (1 + std::tanh((-lat - 55) / 6));
+  // The Antarctic Circumpolar Current meanders: north past the Drake Passage and the
+  // Kerguelen Plateau, south of Australia and New Zealand.
+  const double acc = -55.0 + 3.0 * std::sin(rad(2 * lon + 40)) + 2.0 * std::cos(rad(3 * lon));
+  double ssh = 0.15 * gauss(lat, 25) - 0.6 * (1 + std::tanh((acc - lat) / 6));
   for (const auto& f : kSshFeatures) {
     const double dlon = std::remainder(lon - f.lon, 360.0);
     ssh += f.amplitude * gauss(lat - f.lat, f.lat_width) * gauss(dlon, f.lon_width);
