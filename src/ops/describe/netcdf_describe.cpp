@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "formats/netcdf/reader.hpp"
 #include "ops/describe/blocks.hpp"
 #include "ops/describe/describe.hpp"
 #include "ops/describe/value_stats.hpp"
@@ -67,21 +68,8 @@ json number(T v) {
   }
 }
 
-class File {
- public:
-  explicit File(const std::string& path) : path_(path) {
-    check(nc_open(path.c_str(), NC_NOWRITE, &id_), path, "cannot open as netCDF");
-  }
-  ~File() { nc_close(id_); }
-  File(const File&) = delete;
-  File& operator=(const File&) = delete;
-  int id() const { return id_; }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-  int id_ = -1;
-};
+// The read-only handle render/ and the coastline reader use too.
+using File = nc::NcFile;
 
 json attribute_value(const File& f, int varid, const char* name) {
   nc_type type;
