@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.hpp"
+#include "io/store.hpp"
 #include "render/cell_map.hpp"
 #include "render/coastlines.hpp"
 #include "render/color_scale.hpp"
@@ -120,7 +121,8 @@ Rendered quicklook_zarr(const QuicklookOptions& opt) {
 }
 
 void run_quicklook(const QuicklookOptions& opt) {
-  const bool zarr = render::looks_like_zarr(opt.path);
+  // s3:// outputs are Zarr stores (netCDF products are read from local files).
+  const bool zarr = io::is_s3_uri(opt.path) || render::looks_like_zarr(opt.path);
   if (!zarr && !std::filesystem::is_regular_file(opt.path))
     fail("{}: no such netCDF file or Zarr store (a directory with zarr.json or .zgroup)", opt.path);
   const Rendered result = zarr ? quicklook_zarr(opt) : quicklook_netcdf(opt);
@@ -134,7 +136,7 @@ void run_quicklook(const QuicklookOptions& opt) {
 void add_quicklook_command(CLI::App& root) {
   auto opt = std::make_shared<QuicklookOptions>();
   auto* cmd = root.add_subcommand("quicklook", "Render a PNG map of an output (ECCO netCDF, lat-lon or native; ATL06 Zarr)");
-  cmd->add_option("path", opt->path, "netCDF file or Zarr store")->required();
+  cmd->add_option("path", opt->path, "netCDF file, or Zarr store (directory or s3:// URI)")->required();
   cmd->add_option("--var", opt->variable,
                   "Variable (default: the first data variable with 2 horizontal dims; h_mean for Zarr)");
   cmd->add_option("--level", opt->level, "netCDF: index along the vertical dimension (default 0); Zarr: HEALPix order of the cell group");

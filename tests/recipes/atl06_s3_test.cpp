@@ -17,6 +17,7 @@
 #include "recipes/atl06/cell_job.hpp"
 #include "recipes/atl06/cell_store.hpp"
 #include "recipes/atl06/synth.hpp"
+#include "render/png.hpp"
 #include "support/s3_test_server.hpp"
 #include "support/test_support.hpp"
 #include "util/error.hpp"
@@ -298,6 +299,20 @@ TEST(Atl06S3Event, CredentialsAreCheckedWithoutEchoingThem) {
   EXPECT_EQ(out.store_s3.credentials->session_token, "");
   EXPECT_EQ(out.store_s3.endpoint, "http://127.0.0.1:9000");
   EXPECT_EQ(out.store_s3.region, "eu-west-1");
+}
+
+TEST_F(Atl06S3, InfoAndQuicklookReadTheStoreOnS3) {
+  std::vector<std::string> uris;
+  for (const auto& g : granules_) uris.push_back(g.uri);
+  ASSERT_EQ(run_event(event(kParent, uris, kNsidcKeys), lambda_env()).exit_code, 0);
+  const std::string png = (*dir_ / "s3_cells.png").string();
+  auto r = test::run_command(lambda_env() + test::granary_binary() + " quicklook " + store_uri() + " --coastlines none --out " + png);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto image = render::read_png(png);
+  EXPECT_GE(std::max(image.width(), image.height()), 800);
+  r = test::run_command(lambda_env() + test::granary_binary() + " info --json " + store_uri());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GT(json::parse(r.out).at("atl06").at("groups").at(0).at("cells_with_data").get<std::int64_t>(), 0);
 }
 
 }  // namespace
