@@ -7,7 +7,6 @@
 #include <map>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "util/error.hpp"
 #include "util/files.hpp"
@@ -192,52 +191,6 @@ fs::path default_report_path(const fs::path& output_dir, std::chrono::system_clo
 
 void write_report(const fs::path& path, const json& report) {
   files::write_atomic(path, report.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
-}
-
-std::string summarize(const json& report, std::size_t max_errors) {
-  const json& t = report.at("totals");
-  std::vector<std::string> statuses;
-  for (const auto& [status, n] : t.at("by_status").items())
-    statuses.push_back(fmt::format("{} {}", n.get<std::size_t>(), status));
-  const std::string by_status = statuses.empty() ? "none run" : fmt::format("{}", fmt::join(statuses, ", "));
-  std::string text = fmt::format("{} task(s) in {} job(s): {}", t.at("tasks").get<std::size_t>(),
-                                 t.at("jobs").get<std::size_t>(), by_status);
-  if (t.at("jobs_not_planned").get<std::size_t>())
-    text += fmt::format("; {} job(s) could not be planned", t.at("jobs_not_planned").get<std::size_t>());
-  const double wall = t.at("wall_seconds").get<double>();
-  text += fmt::format(". Wrote {} output(s), {} in {:.1f} s ({:.2f} task/s, {}/s)",
-                      t.at("outputs_written").get<std::size_t>(), human_bytes(t.at("bytes_written").get<double>()),
-                      wall, t.at("throughput").at("tasks_per_second").get<double>(),
-                      human_bytes(t.at("throughput").at("bytes_per_second").get<double>()));
-  std::vector<std::string> phases;
-  for (const auto& [phase, seconds] : t.at("durations").items())
-    phases.push_back(fmt::format("{} {:.1f} s", phase, seconds.get<double>()));
-  if (!phases.empty()) text += fmt::format("; task time: {}", fmt::join(phases, ", "));
-  if (t.value("warnings", 0) > 0) text += fmt::format("; {} warning(s) in the report", t.at("warnings").get<int>());
-  if (report.value("interrupted", false)) text += ". The run was interrupted: rerun the same command to resume";
-  text += ".";
-
-  std::vector<std::string> failures;
-  std::size_t failed = 0;
-  for (const auto& job : report.at("jobs")) {
-    if (job.contains("error")) {
-      ++failed;
-      if (failures.size() < max_errors) failures.push_back(job.at("error").get<std::string>());
-    }
-    for (const auto& r : job.at("results")) {
-      if (status_of(r) != "FAILED") continue;
-      ++failed;
-      if (failures.size() < max_errors)
-        failures.push_back(fmt::format("{}: {}", job.at("key").get<std::string>(),
-                                       r.is_object() ? r.value("error", std::string("no error message")) : ""));
-    }
-  }
-  if (!failures.empty()) {
-    text += fmt::format(" Failures: {}", fmt::join(failures, " | "));
-    if (failed > failures.size()) text += fmt::format(" (and {} more; see the report)", failed - failures.size());
-    text += ".";
-  }
-  return text;
 }
 
 }  // namespace granary::run

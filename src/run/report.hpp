@@ -44,9 +44,7 @@ std::filesystem::path default_report_path(const std::filesystem::path& output_di
 // Writes the report atomically (pretty-printed).
 void write_report(const std::filesystem::path& path, const nlohmann::json& report);
 
-// One paragraph for the terminal: counts by status, bytes, wall time, throughput, phase
-// time, and the first failures.
-std::string summarize(const nlohmann::json& report, std::size_t max_errors = 5);
+// The terminal summary of a report is run/report_summary.hpp's human_summary.
 
 // A result's "status" string ("UNKNOWN" when it has none).
 std::string status_of(const nlohmann::json& result);
