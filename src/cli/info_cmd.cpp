@@ -68,7 +68,7 @@ nlohmann::json describe_path(const InfoOptions& o) {
       fail("{}: not JSON (byte {})", o.path, e.byte);
     }
     if (doc.is_object() && doc.contains("catalog")) return atl06::describe_catalog(atl06::read_catalog(o.path), o.path);
-    if (doc.is_object() && doc.contains("totals") && doc.contains("jobs")) {
+    if (run::is_run_report(doc)) {
       auto summary = run::summary_json(doc, 5);
       summary["format"] = "granary run report";
       summary["path"] = o.path;

@@ -29,8 +29,7 @@ nlohmann::json read_report(const std::string& path) {
   } catch (const nlohmann::json::parse_error& e) {
     fail("{}: not JSON (byte {}): not a granary run report", path, e.byte);
   }
-  for (const char* key : {"totals", "jobs", "command"})
-    if (!report.is_object() || !report.contains(key)) fail("{}: no '{}': not a granary run report", path, key);
+  if (!run::is_run_report(report)) fail("{}: no totals, jobs and command: not a granary run report", path);
   return report;
 }
 

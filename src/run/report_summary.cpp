@@ -63,6 +63,10 @@ std::string recipe_of(const json& report) { return text_of(report.value("context
 
 }  // namespace
 
+bool is_run_report(const json& document) {
+  return document.is_object() && document.contains("totals") && document.contains("jobs") && document.contains("command");
+}
+
 std::string generalise_reason(const std::string& message) {
   // Paths (a token with a slash) and URLs first, then numbers, so the reasons of many
   // files or cells fall into one group.

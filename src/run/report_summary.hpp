@@ -10,6 +10,10 @@
 
 namespace granary::run {
 
+// Whether a JSON document is a run report (has the members the summaries read); the one test
+// `granary report` and `granary info` share.
+bool is_run_report(const nlohmann::json& document);
+
 struct FailureGroup {
   std::string reason;               // the message with file names and numbers generalised
   std::size_t count = 0;
