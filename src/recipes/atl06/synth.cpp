@@ -150,9 +150,10 @@ BeamArrays make_beam(const std::string& name, const GranulePlan& plan, const Sur
     const llc::sphere::LonLat ll = llc::sphere::to_lonlat(p);
     b.latitude[i] = ll.lat;
     b.longitude[i] = ll.lon;
-    const double h = surface.height(p) + random.normal(0.0, 0.08) + 0.5 * random.standard_t(3) * 0.1;
+    const Surface::Sample ground = surface.at(p);
+    const double h = ground.height + random.normal(0.0, 0.08) + 0.5 * random.standard_t(3) * 0.1;
     const double sigma = std::clamp(std::exp(random.normal(std::log(0.04), 0.7)), 0.003, 3.0);
-    if (!surface.on_ice(p)) b.quality[i] = 1;  // over the ocean: no valid land-ice fit
+    if (!ground.on_ice) b.quality[i] = 1;  // over the ocean: no valid land-ice fit
     const bool flagged = b.quality[i] != 0;
     b.h_li[i] = flagged ? kFillFloat32 : static_cast<float>(h);
     b.h_li_sigma[i] = flagged ? kFillFloat32 : static_cast<float>(sigma);

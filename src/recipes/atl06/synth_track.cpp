@@ -46,20 +46,17 @@ constexpr std::array<Dome, 3> kAntarcticDomes{{
     {-80.0, -110.0, 2000.0, 900e3},  // West Antarctic ice sheet
 }};
 
-bool inside_a_dome(const Vec3& p) {
-  for (const Dome& dome : kAntarcticDomes)
-    if (angle(p, to_xyz(dome.lon, dome.lat)) * kEarthRadius < dome.radius_m) return true;
-  return false;
-}
-
-// Vialov's steady-state ice-sheet profile h = H (1 - (r/R)^(4/3))^(3/8).
-double antarctic_shape(const Vec3& p) {
-  double h = 50.0;
+// Vialov's steady-state ice-sheet profile h = H (1 - (r/R)^(4/3))^(3/8), the highest dome
+// over p, floored like the ice shelves; and whether p lies on a dome at all.
+Surface::Sample antarctic_shape(const Vec3& p) {
+  Surface::Sample s{50.0, false};
   for (const Dome& dome : kAntarcticDomes) {
     const double r = angle(p, to_xyz(dome.lon, dome.lat)) * kEarthRadius;
-    if (r < dome.radius_m) h = std::max(h, dome.height_m * std::pow(1.0 - std::pow(r / dome.radius_m, 4.0 / 3.0), 3.0 / 8.0));
+    if (r >= dome.radius_m) continue;
+    s.on_ice = true;
+    s.height = std::max(s.height, dome.height_m * std::pow(1.0 - std::pow(r / dome.radius_m, 4.0 / 3.0), 3.0 / 8.0));
   }
-  return h;
+  return s;
 }
 
 }  // namespace
@@ -69,16 +66,18 @@ Surface::Surface(Random& random, SurfaceModel model) : model_(model) {
   for (double& phase : phases_) phase = random.uniform(0, 2 * std::numbers::pi);
 }
 
-double Surface::height(const Vec3& p) const {
+Surface::Sample Surface::at(const Vec3& p) const {
   const double d0 = dot(directions_[0], p), d1 = dot(directions_[1], p), d2 = dot(directions_[2], p),
                d3 = dot(directions_[3], p);
-  if (model_ == SurfaceModel::Antarctica)
-    return antarctic_shape(p) + 30.0 * std::sin(35.0 * d1 + phases_[0]) + 25.0 * std::sin(400.0 * d2 + phases_[1]) +
-           3.0 * std::sin(4000.0 * d3 + phases_[2]);
-  return 2200.0 + 900.0 * d0 + 120.0 * std::sin(35.0 * d1 + phases_[0]) + 25.0 * std::sin(400.0 * d2 + phases_[1]) +
-         3.0 * std::sin(4000.0 * d3 + phases_[2]);
+  if (model_ == SurfaceModel::Antarctica) {
+    const Sample shape = antarctic_shape(p);
+    return {shape.height + 30.0 * std::sin(35.0 * d1 + phases_[0]) + 25.0 * std::sin(400.0 * d2 + phases_[1]) +
+                3.0 * std::sin(4000.0 * d3 + phases_[2]),
+            shape.on_ice};
+  }
+  return {2200.0 + 900.0 * d0 + 120.0 * std::sin(35.0 * d1 + phases_[0]) + 25.0 * std::sin(400.0 * d2 + phases_[1]) +
+              3.0 * std::sin(4000.0 * d3 + phases_[2]),
+          true};
 }
-
-bool Surface::on_ice(const Vec3& p) const { return model_ != SurfaceModel::Antarctica || inside_a_dome(p); }
 
 }  // namespace granary::atl06::synth

@@ -52,10 +52,12 @@ SurfaceModel parse_surface_model(const std::string& name);
 class Surface {
  public:
   explicit Surface(Random& random, SurfaceModel model = SurfaceModel::Slope);
-  double height(const Vec3& p) const;
-  // False off the ice sheet of the Antarctica model (no land-ice fit there); always true for
-  // Slope.
-  bool on_ice(const Vec3& p) const;
+
+  struct Sample {
+    double height;  // m
+    bool on_ice;    // false off the ice sheet of the Antarctica model (no land-ice fit there)
+  };
+  Sample at(const Vec3& p) const;
 
  private:
   SurfaceModel model_;
