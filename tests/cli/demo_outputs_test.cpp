@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <set>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -18,6 +17,7 @@
 #include "render/image.hpp"
 #include "render/map_overlays.hpp"
 #include "render/png.hpp"
+#include "support/image_support.hpp"
 #include "support/test_support.hpp"
 
 namespace granary {
@@ -61,11 +61,6 @@ class DemoOutputs : public ::testing::Test {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return render::read_png(out);
   }
-  static std::size_t count(const Image& image, Rgba colour) {
-    std::size_t n = 0;
-    for (const auto& p : image.pixels()) n += p == colour;
-    return n;
-  }
   static inline std::unique_ptr<test::TempDir> dir_;
   static inline std::string ssh_latlon_, ssh_native_;
 };
@@ -99,28 +94,24 @@ TEST_F(DemoOutputs, LatLonSshHasLandWhereTheDemoGridHasLand) {
 TEST_F(DemoOutputs, EveryTypeRendersWithContent) {
   ASSERT_TRUE(render::find_coastline_file()) << "no GSHHG coastlines: scripts/install-deps.sh installs gmt-gshhg-low";
   const Image latlon = quicklook(ssh_latlon_ + " --cmap balance", "a.png");
-  EXPECT_GT(count(latlon, render::kCoastColour), 2000u);
+  EXPECT_GT(test::count_colour(latlon, render::kCoastColour), 2000u);
   const Image polar = quicklook(ssh_latlon_ + " --cmap balance --projection south-polar", "b.png");
-  EXPECT_GT(count(polar, render::kLandGrey), 50000u) << "Antarctica";
-  EXPECT_GT(count(polar, render::kGraticuleColour), 1000u);
+  EXPECT_GT(test::count_colour(polar, render::kLandGrey), 50000u) << "Antarctica";
+  EXPECT_GT(test::count_colour(polar, render::kGraticuleColour), 1000u);
   const Image native = quicklook(ssh_native_ + " --cmap balance", "c.png");
   EXPECT_GT(native.width(), 900);
-  EXPECT_GT(count(native, render::kLandGrey), 50000u);
+  EXPECT_GT(test::count_colour(native, render::kLandGrey), 50000u);
   const Image native_polar = quicklook(ssh_native_ + " --projection north-polar", "d.png");
-  EXPECT_GT(count(native_polar, render::kLandGrey), 20000u) << "Greenland, Eurasia, North America";
-  for (const auto* page : {&latlon, &polar, &native, &native_polar}) {
-    std::set<std::uint32_t> colours;
-    for (const auto& p : page->pixels()) colours.insert(p.r << 16 | p.g << 8 | p.b);
-    EXPECT_GT(colours.size(), 100u);
-  }
+  EXPECT_GT(test::count_colour(native_polar, render::kLandGrey), 20000u) << "Greenland, Eurasia, North America";
+  for (const auto* page : {&latlon, &polar, &native, &native_polar}) EXPECT_GT(test::distinct_colours(*page), 100u);
 }
 
 TEST_F(DemoOutputs, Atl06StoreIsAnAntarcticMap) {
   const Image page = quicklook((dir_->path() / "atl06" / "atl06.zarr").string(), "atl06.png");
   EXPECT_GE(std::max(page.width(), page.height()), 800);
-  EXPECT_GT(count(page, render::kCoastColour), 300u) << "the Antarctic coast is in the frame";
-  EXPECT_GT(count(page, render::kGroundingLineColour), 100u);
-  EXPECT_GT(count(page, render::kGraticuleColour), 500u);
+  EXPECT_GT(test::count_colour(page, render::kCoastColour), 300u) << "the Antarctic coast is in the frame";
+  EXPECT_GT(test::count_colour(page, render::kGroundingLineColour), 100u);
+  EXPECT_GT(test::count_colour(page, render::kGraticuleColour), 500u);
   std::size_t coloured = 0;
   for (const auto& p : page.pixels())
     coloured += !(p == render::kWhite || p == render::kBlack || p == Rgba{235, 240, 245} || p == render::kCoastColour ||

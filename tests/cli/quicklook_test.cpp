@@ -20,6 +20,7 @@
 #include "render/map_overlays.hpp"
 #include "render/map_projection.hpp"
 #include "render/png.hpp"
+#include "support/image_support.hpp"
 #include "support/test_support.hpp"
 #include "util/files.hpp"
 
@@ -176,11 +177,7 @@ MapBox find_map(const Image& page) {
   return MapBox{edges[0].x_first + 1, edges[0].y + 1, edges[0].x_last, edges[1].y};
 }
 
-std::size_t distinct_colours(const Image& image) {
-  std::set<std::uint32_t> colours;
-  for (const auto& p : image.pixels()) colours.insert(p.r << 16 | p.g << 8 | p.b);
-  return colours.size();
-}
+using test::distinct_colours;
 
 class QuicklookTest : public ::testing::Test {
  protected:
