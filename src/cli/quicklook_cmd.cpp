@@ -55,11 +55,7 @@ std::string file_name(const std::string& path) {
   return p.filename().string();
 }
 
-std::string input_stem(const std::string& path) {
-  std::filesystem::path p(path);
-  if (!p.has_filename()) p = p.parent_path();  // "store.zarr/"
-  return p.stem().string();
-}
+std::string input_stem(const std::string& path) { return std::filesystem::path(file_name(path)).stem().string(); }
 
 render::ColorScale choose_scale(const QuicklookOptions& opt, std::span<const float> values, const std::string& what) {
   const auto map = render::parse_colormap(opt.cmap);
