@@ -1,6 +1,7 @@
 // granary atl06 catalog: which granules touch which parent cell (magg's catalog.json).
 //   --granules DIR|s3://PREFIX|FILE...    from the granules' points (exact; -j worker processes)
 //   --cmr --cycle N                       from CMR footprints of cycle N (no granule is read)
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <sstream>
@@ -15,6 +16,7 @@
 #include "recipes/atl06/cmr.hpp"
 #include "run/local_executor.hpp"
 #include "util/error.hpp"
+#include "util/unavailable_error.hpp"
 
 namespace granary::cli {
 namespace {
@@ -86,6 +88,14 @@ atl06::Catalog catalog_from_granules(const CatalogOptions& opt) {
     auto scan = atl06::scan_from_json(outcome.results[i]);
     scan.granule = granules[i];  // also for results the executor wrote (a crashed worker)
     scans.push_back(std::move(scan));
+  }
+  auto unavailable = std::count_if(scans.begin(), scans.end(), [](const auto& s) { return s.unavailable; });
+  if (unavailable > 0) {
+    auto first = std::find_if(scans.begin(), scans.end(), [](const auto& s) { return s.unavailable; });
+    throw UnavailableError(fmt::format(
+        "catalog: {} granule(s) could not be read because storage stayed unavailable after retries; nothing "
+        "written, run the same command again (first: {})",
+        unavailable, first->error.value_or("")));
   }
   return atl06::catalog_from_scans(scans, opt.parent_order, "points");
 }

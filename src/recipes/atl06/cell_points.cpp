@@ -16,6 +16,7 @@
 #include "io/store.hpp"
 #include "recipes/atl06/granule.hpp"
 #include "util/error.hpp"
+#include "util/unavailable_error.hpp"
 
 namespace granary::atl06 {
 namespace {
@@ -185,6 +186,8 @@ std::vector<Piece> read_pieces(const std::vector<std::optional<Granule>>& open, 
   auto guarded = [&](Piece& p, auto&& work) {
     try {
       work(p);
+    } catch (const UnavailableError&) {
+      throw;  // storage stayed unavailable: the cell fails (a rerun retries it), no granule is blamed
     } catch (const std::exception& e) {
       p.error = e.what();
     }
@@ -204,6 +207,8 @@ std::vector<Piece> read_pieces(const std::vector<std::optional<Granule>>& open, 
     auto& b = beams[i];
     try {
       b.scan = chunks_to_scan(open[b.granule]->beams[b.beam], geo.box, open[b.granule]->end_delta_time);
+    } catch (const UnavailableError&) {
+      throw;
     } catch (const std::exception& e) {
       b.error = e.what();
     }
@@ -265,6 +270,8 @@ CellRead read_cell_points(const std::vector<std::string>& granules, const CellRe
       open[gi] = open_granule(granules[gi], {.values = true, .delta_time = req.delta_time}, s3);
       o.beams = static_cast<int>(open[gi]->beams.size());
       for (const auto& b : open[gi]->beams) o.segments += b.latitude.size();
+    } catch (const UnavailableError&) {
+      throw;
     } catch (const std::exception& e) {
       o.status = "failed";
       o.reason = e.what();
