@@ -3,6 +3,9 @@
 // of that run on a terminal holds no escape sequence with NO_COLOR.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +20,8 @@
 #include "support/test_support.hpp"
 #include "util/files.hpp"
 
+extern char** environ;
+
 namespace granary::cli {
 namespace {
 
@@ -24,10 +29,11 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 std::vector<fs::path> files_named(const fs::path& dir, const std::string& part) {
+  // Error codes, not exceptions: a running writer renames files while this looks.
   std::vector<fs::path> found;
-  if (!fs::exists(dir)) return found;
-  for (const auto& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file() && e.path().filename().string().find(part) != std::string::npos) found.push_back(e.path());
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().filename().string().find(part) != std::string::npos && it->is_regular_file(ec)) found.push_back(it->path());
   return found;
 }
 
@@ -40,6 +46,25 @@ std::size_t count_with_suffix(const fs::path& dir, const std::string& suffix) {
   return n;
 }
 
+// Starts `args` (stdout and stderr to `log`) as the leader of a new session.
+pid_t spawn_in_own_session(const std::vector<std::string>& args, const fs::path& log) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  return rc == 0 ? pid : -1;
+}
+
 TEST(StaleTemporaries, AnEccoRunKilledWithSigkillIsCleanedUpAndFinishedByTheNextRun) {
   test::TempDir tmp;
   const std::string d = tmp.path().string();
@@ -48,31 +73,39 @@ TEST(StaleTemporaries, AnEccoRunKilledWithSigkillIsCleanedUpAndFinishedByTheNext
   r = test::run_granary("ecco factors --grid " + d + "/ecco/grid --out " + d + "/ecco/factors.bin");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const fs::path products = tmp / "ecco" / "products";
-  const std::string run = test::granary_binary() + " ecco run --config " + d + "/ecco/config.yaml --jobs " + d +
-                          "/ecco/jobs.txt -j 2";
 
-  // The run gets a process group of its own (setsid), so SIGKILL reaches its workers too; it
-  // is killed as soon as a temporary appears (or after ~15 s, if none was ever seen).
-  r = test::run_command(fmt::format(
-      "cd {} && (setsid {} --report killed.json > killed.log 2>&1 & pid=$!; i=0; "
-      "while [ $i -lt 3000 ] && ! find ecco/products -name '*.part-*' 2>/dev/null | grep -q .; do i=$((i+1)); sleep 0.005; done; "
-      "kill -9 -- -$pid 2>/dev/null; wait $pid 2>/dev/null; "
-      // SIGKILL lands asynchronously: wait (boundedly) until no worker of the session runs.
-      "j=0; while [ $j -lt 500 ] && ps -o stat= --sid $pid | grep -qv '^Z'; do j=$((j+1)); sleep 0.01; done; "
-      "echo $pid)",
-      d, run));
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const long killed = std::stol(r.out);
-  // The window in which a temporary exists is short; if the kill missed it, leave one as the
+  // The run gets a session of its own, so one SIGKILL reaches its workers too; it is killed
+  // as soon as a temporary appears (polled every millisecond), or when ~20 s have passed.
+  const pid_t pid = spawn_in_own_session({test::granary_binary(), "ecco", "run", "--config", d + "/ecco/config.yaml", "--jobs",
+                                          d + "/ecco/jobs.txt", "-j", "2", "--report", d + "/killed.json"},
+                                         tmp / "killed.log");
+  ASSERT_GT(pid, 0);
+  bool finished = false;
+  for (int i = 0; i < 20000 && files_named(products, ".part-").empty(); ++i) {
+    if (waitpid(pid, nullptr, WNOHANG) == pid) {
+      finished = true;
+      break;
+    }
+    usleep(1000);
+  }
+  if (!finished) {
+    kill(-pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
+  // SIGKILL lands asynchronously: wait (boundedly) until no worker of the session runs.
+  test::run_command(fmt::format("j=0; while [ $j -lt 500 ] && ps -o stat= --sid {} | grep -qv '^Z'; do j=$((j+1)); sleep 0.01; done", pid));
+  // Should the run have ended before a temporary was seen (a fast machine), leave one as a
   // killed run would have (its PID is gone now), so the next run always has one to remove.
   auto parts = files_named(products, ".part-");
   if (parts.empty()) {
     fs::create_directories(products / "native");
-    std::ofstream(products / "native" / fmt::format("SSH_1992-01.nc.part-{}-0", killed)) << "partial";
+    std::ofstream(products / "native" / fmt::format("SSH_1992-01.nc.part-{}-0", static_cast<long>(pid))) << "partial";
     parts = files_named(products, ".part-");
+  } else {
+    EXPECT_FALSE(finished);
+    EXPECT_FALSE(fs::exists(tmp / "killed.json")) << "a killed run wrote its report";
   }
   ASSERT_FALSE(parts.empty());
-  EXPECT_FALSE(fs::exists(tmp / "killed.json")) << "the run finished before it was killed";
 
   // A temporary of a live writer (this test process) is left alone.
   const fs::path live = products / fmt::format("live.nc.part-{}-0", static_cast<long>(getpid()));
