@@ -58,5 +58,4 @@ std::optional<std::string> unknown_command_message(const CLI::App& app) {
                      closest.empty() ? "" : fmt::format(": did you mean '{}'?", closest), fmt::join(names, ", "), name);
 }
 
-
 }  // namespace granary::cli

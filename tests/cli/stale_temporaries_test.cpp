@@ -65,13 +65,17 @@ pid_t spawn_in_own_session(const std::vector<std::string>& args, const fs::path&
   return rc == 0 ? pid : -1;
 }
 
+// `ecco synth` (of `size`) and `ecco factors` into DIR/ecco; what failed, or "" when both ran.
+std::string make_ecco_inputs(const std::string& dir, const std::string& size) {
+  auto r = test::run_granary("ecco synth --out " + dir + "/ecco " + size);
+  if (r.exit_code == 0) r = test::run_granary("ecco factors --grid " + dir + "/ecco/grid --out " + dir + "/ecco/factors.bin");
+  return r.exit_code == 0 ? "" : r.err;
+}
+
 TEST(StaleTemporaries, AnEccoRunKilledWithSigkillIsCleanedUpAndFinishedByTheNextRun) {
   test::TempDir tmp;
   const std::string d = tmp.path().string();
-  auto r = test::run_granary("ecco synth --out " + d + "/ecco --nx 12 --levels 8 --timesteps 6 --days 6");
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = test::run_granary("ecco factors --grid " + d + "/ecco/grid --out " + d + "/ecco/factors.bin");
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(make_ecco_inputs(d, "--nx 12 --levels 8 --timesteps 6 --days 6"), "");
   const fs::path products = tmp / "ecco" / "products";
 
   // The run gets a session of its own, so one SIGKILL reaches its workers too; it is killed
@@ -111,7 +115,7 @@ TEST(StaleTemporaries, AnEccoRunKilledWithSigkillIsCleanedUpAndFinishedByTheNext
   const fs::path live = products / fmt::format("live.nc.part-{}-0", static_cast<long>(getpid()));
   std::ofstream(live) << "being written";
 
-  r = test::run_granary("ecco run --config " + d + "/ecco/config.yaml --jobs " + d + "/ecco/jobs.txt -j 2 --report " + d +
+  auto r = test::run_granary("ecco run --config " + d + "/ecco/config.yaml --jobs " + d + "/ecco/jobs.txt -j 2 --report " + d +
                         "/rerun.json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find(fmt::format("removed {} temporary file(s)", parts.size())), std::string::npos) << r.err;
@@ -170,16 +174,13 @@ TEST(NoColor, TheProgressBarHasNoEscapeSequence) {
   if (test::run_command("script --version").exit_code != 0) GTEST_SKIP() << "util-linux `script` is not installed";
   test::TempDir tmp;
   const std::string d = tmp.path().string();
-  auto r = test::run_granary("ecco synth --out " + d + "/ecco --nx 8 --levels 2 --timesteps 2 --days 2");
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = test::run_granary("ecco factors --grid " + d + "/ecco/grid --out " + d + "/ecco/factors.bin");
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(make_ecco_inputs(d, "--nx 8 --levels 2 --timesteps 2 --days 2"), "");
   auto on_terminal = [&](const std::string& env, const std::string& out) {
     return test::run_command("env " + env + " TERM=xterm script -qec \"" + test::granary_binary() + " ecco run --config " +
                              d + "/ecco/config.yaml --jobs " + d + "/ecco/jobs.txt -j 2 --overwrite --report " + d + "/" +
                              out + "\" /dev/null");
   };
-  r = on_terminal("-u NO_COLOR", "a.json");  // the control: the bar erases with an escape sequence
+  auto r = on_terminal("-u NO_COLOR", "a.json");  // the control: the bar erases with an escape sequence
   ASSERT_EQ(r.exit_code, 0) << r.out;
   ASSERT_NE(r.out.find("ecco run ["), std::string::npos) << r.out;
   EXPECT_NE(r.out.find('\x1b'), std::string::npos);
