@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.hpp"
+#include "cli/parallelism_option.hpp"
 #include "io/http_client.hpp"
 #include "recipes/atl06/catalog.hpp"
 #include "recipes/atl06/cmr.hpp"
@@ -157,8 +158,7 @@ void add_atl06_catalog_command(CLI::App& atl06) {
       ->check(CLI::Range(0, 18))
       ->capture_default_str();
   cmd->add_option("--out", opt->out, "Catalog JSON to write (atomically)")->required();
-  cmd->add_option("-j,--workers", opt->workers, "Worker processes scanning granules (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+  add_parallelism_option(*cmd, "-j,--workers", opt->workers, "Worker processes scanning granules (default: all cores)");
   cmd->callback([opt] { run_catalog(*opt); });
 }
 

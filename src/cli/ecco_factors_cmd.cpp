@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.hpp"
+#include "cli/parallelism_option.hpp"
 #include "grids/llc/grid.hpp"
 #include "ops/regrid/factors.hpp"
 #include "util/timer.hpp"
@@ -72,7 +73,7 @@ void add_ecco_factors_command(CLI::App& ecco) {
       ->capture_default_str();
   cmd->add_option("--levels", opt->levels, "Number of levels (default: all levels of the grid)")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("-j,--threads", opt->threads, "Search threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  add_parallelism_option(*cmd, "-j,--threads", opt->threads, "Search threads (default: all cores)");
   cmd->callback([opt] { run_factors(*opt); });
 }
 

@@ -10,6 +10,7 @@
 #include <tbb/parallel_for.h>
 
 #include "cli/commands.hpp"
+#include "cli/parallelism_option.hpp"
 #include "formats/mds/reader.hpp"
 #include "formats/netcdf/writer.hpp"
 #include "grids/llc/grid.hpp"
@@ -185,7 +186,7 @@ void add_ecco_regrid_command(CLI::App& ecco) {
   cmd->add_option("--deflate-level", opt->deflate, "zlib level of the data variable, 0 = uncompressed")
       ->check(CLI::Range(0, 9))
       ->capture_default_str();
-  cmd->add_option("-j,--threads", opt->threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  add_parallelism_option(*cmd, "-j,--threads", opt->threads, "Threads (default: all cores)");
   cmd->callback([opt] {
     std::unique_ptr<tbb::global_control> limit;
     if (opt->threads > 0)

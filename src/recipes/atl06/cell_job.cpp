@@ -86,18 +86,23 @@ CellJob parse_cell_event(const json& e) {
     j.chunk_idx = static_cast<std::size_t>(c);
   }
   j.store = optional_field<std::string>(e, "store", "", "a string (store URI)");
+  bool own_store = false;
   if (j.store.empty()) {
     const auto bucket = optional_field<std::string>(e, "s3_bucket", "", "a string");
     const auto prefix = optional_field<std::string>(e, "s3_prefix", "", "a string");
     if (bucket.empty()) fail("event: give 'store' or 's3_bucket' (and 's3_prefix') for the output");
-    j.store = "s3://" + bucket + (prefix.empty() ? "" : "/" + prefix);
+    const std::string base = "s3://" + bucket + (prefix.empty() ? "" : "/" + prefix);
+    // Where magg's Lambda wrote (see the header): a chunk_idx addresses a chunk of the shared
+    // store at the prefix; without one, the parent gets a store of its own under the prefix.
+    own_store = !j.chunk_idx;
+    j.store = own_store ? fmt::format("{}/{}.zarr", base, j.parent) : base;
   }
   const auto numerics = optional_field<std::string>(e, "numerics", "double", "\"double\" or \"magg\"");
   if (numerics == "magg") j.numerics = ops::Numerics::Magg;
   else if (numerics != "double") fail("event: numerics must be \"double\" or \"magg\", got \"{}\"", numerics);
   j.extra = optional_field<bool>(e, "extra_stats", false, "a boolean");
   j.skip_bad_granules = optional_field<bool>(e, "skip_bad_granules", false, "a boolean");
-  j.create_store = optional_field<bool>(e, "create_store", false, "a boolean");
+  j.create_store = own_store || optional_field<bool>(e, "create_store", false, "a boolean");
   j.zarr_format = optional_field<int>(e, "zarr_format", 3, "2 or 3");
   if (j.zarr_format != 2 && j.zarr_format != 3) fail("event: zarr_format must be 2 or 3, got {}", j.zarr_format);
   const auto compression = optional_field<std::string>(e, "compression", "zstd", "\"zstd\" or \"none\"");
