@@ -27,6 +27,7 @@ void BlockCache::read(std::uint64_t offset, std::span<std::byte> out) {
   const std::uint64_t inside = offset >= size ? 0 : std::min<std::uint64_t>(out.size(), size - offset);
   std::fill(out.begin() + static_cast<std::ptrdiff_t>(inside), out.end(), std::byte{0});
   if (inside == 0) return;
+  bytes_.note_needed(offset, inside);
   const std::uint64_t end = offset + inside;
   if (inside >= options_.block_size) {
     bytes_.read(offset, out.first(inside));

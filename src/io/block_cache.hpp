@@ -40,7 +40,8 @@ class BlockCache {
   BlockCache(const RangeReader& bytes, BlockCacheOptions options);
 
   // Fills `out` with bytes [offset, offset + out.size()); bytes past the end of the object
-  // read as zeros (as libhdf5's POSIX driver does). A read of a block or more goes to the
+  // read as zeros (as libhdf5's POSIX driver does). The bytes asked for are noted as needed
+  // on the reader (RangeReader::note_needed); the blocks fetched count as fetched. A read of a block or more goes to the
   // reader directly in one request and is not cached: it is raw data, read once.
   void read(std::uint64_t offset, std::span<std::byte> out);
 

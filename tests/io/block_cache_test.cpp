@@ -24,7 +24,7 @@ class MemoryObject final : public RangeReader {
     if (offset + out.size() > bytes_.size()) fail("{}: truncated", name_);
     std::memcpy(out.data(), bytes_.data() + offset, out.size());
     log.emplace_back(offset, out.size());
-    count_read(out.size());
+    count_fetch(offset, out.size());
   }
   std::vector<std::byte> slice(std::uint64_t offset, std::size_t n) const {
     return {bytes_.begin() + static_cast<std::ptrdiff_t>(offset), bytes_.begin() + static_cast<std::ptrdiff_t>(offset + n)};
@@ -59,7 +59,7 @@ TEST(BlockCache, SmallReadsShareAlignedBlocks) {
   EXPECT_EQ(cache.stats().fetches, 3u);
   EXPECT_EQ(cache.stats().hits, 1u);
   EXPECT_EQ(object.requests(), 3u);
-  EXPECT_EQ(object.bytes_read(), 4096u);
+  EXPECT_EQ(object.bytes_fetched(), 4096u);
 }
 
 TEST(BlockCache, LargeReadsBypassTheCacheAndTheEndReadsAsZeros) {
