@@ -11,7 +11,8 @@
 #               granule each (summed over the 8 jobs)
 # Each case runs once with GRANARY_READ_TRACE (the trace feeds the simulation; the job's own
 # counters are checked against the trace and the server's), then REPS times for the wall
-# time from S3 and REPS times locally (pread), medians reported.
+# time from S3 and REPS times locally (pread), medians reported. KEEP_TRACES=DIR keeps the
+# traces (DIR/{synthetic,real}-trace/*.trace).
 source "$(dirname "$0")/lib.sh"
 [ -x "$GRANARY" ] || { echo "bench: build first (bash scripts/check.sh) or set GRANARY" >&2; exit 2; }
 CELL=-4113213
@@ -96,6 +97,7 @@ run_case() {
   after="$(stats)"
   printf '%s\n' "${results[@]}" > "$WORK/$name-results.jsonl"
   $PY "$ROOT/bench/read_sim.py" "$WORK/$name-trace"/*.trace > "$WORK/$name-sim.json"
+  [ -n "${KEEP_TRACES:-}" ] && mkdir -p "$KEEP_TRACES" && cp -r "$WORK/$name-trace" "$KEEP_TRACES/"
   local s3_times=() local_times=()
   for _ in $(seq 1 "$REPS"); do
     s3_times+=("$(run_jobs "$jobs" remote)")
@@ -119,8 +121,8 @@ print(json.dumps({"case": name, "jobs": len(results), "granary": granary, "serve
     "bytes_fetched": t["sim_bytes"], "gets": t["sim_gets"], "read_amplification": t["sim_amplification"]},
     "granary_gets": t["granary_gets"], "checks": checks,
     "seconds_s3": [float(x) for x in sys.argv[6].split()], "seconds_local": [float(x) for x in sys.argv[7].split()],
-    "median_s3": statistics.median(float(x) for x in sys.argv[6].split()),
-    "median_local": statistics.median(float(x) for x in sys.argv[7].split()), "per_granule": sim["granules"]}))
+    "median_s3": statistics.median([float(x) for x in sys.argv[6].split()] or [0]),
+    "median_local": statistics.median([float(x) for x in sys.argv[7].split()] or [0]), "per_granule": sim["granules"]}))
 PY
   echo "bench: read economy, $name done" >&2
 }

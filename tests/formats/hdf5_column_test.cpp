@@ -1,6 +1,6 @@
 // formats/hdf5/column: what a chunk read needs and fetches. Decoding a chunk needs its
 // stored bytes; decoding only its first element needs the part of the deflate stream the
-// decoder consumed (less than the 1 KiB prefix fetched); bytes needed twice count once.
+// decoder consumed (less than the 256-byte prefix fetched); bytes needed twice count once.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -42,7 +42,7 @@ TEST(Hdf5Column, ChunkReadsNoteWhatTheyNeeded) {
   EXPECT_GE(meta_fetched, meta_needed);
 
   const std::uint64_t s3 = c.stored_bytes(3), s5 = c.stored_bytes(5);
-  ASSERT_GT(s3, 2048u) << "the test wants chunks larger than the 1 KiB prefix";
+  ASSERT_GT(s3, 2048u) << "the test wants chunks larger than the 256-byte prefix";
   std::vector<std::byte> out;
   c.read_chunk(3, out);
   EXPECT_EQ(bytes->bytes_fetched(), meta_fetched + s3);
@@ -52,15 +52,15 @@ TEST(Hdf5Column, ChunkReadsNoteWhatTheyNeeded) {
   double first = 0;
   c.read_first(5, std::as_writable_bytes(std::span(&first, 1)));
   EXPECT_EQ(first, 1e-3 * static_cast<double>(50'000ull * 50'000ull % 100'003));
-  EXPECT_EQ(bytes->bytes_fetched(), meta_fetched + s3 + 1024);
+  EXPECT_EQ(bytes->bytes_fetched(), meta_fetched + s3 + 256);
   EXPECT_EQ(bytes->requests(), meta_requests + 2);
   const std::uint64_t consumed = bytes->bytes_needed() - meta_needed - s3;
   EXPECT_GT(consumed, 0u);
-  EXPECT_LT(consumed, 1024u) << "the decoder stops once it has the first element";
+  EXPECT_LT(consumed, 256u) << "the decoder stops once it has the first element";
 
   c.read_chunk(5, out);  // the start it needed before counts once
   EXPECT_EQ(bytes->bytes_needed(), meta_needed + s3 + s5);
-  EXPECT_EQ(bytes->bytes_fetched(), meta_fetched + s3 + 1024 + s5);
+  EXPECT_EQ(bytes->bytes_fetched(), meta_fetched + s3 + 256 + s5);
   EXPECT_EQ(bytes->requests(), meta_requests + 3);
 }
 

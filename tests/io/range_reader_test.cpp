@@ -66,7 +66,7 @@ TEST(RangeReader, ABlockCacheFetchesBlocksForTheBytesAskedFor) {
   test::TempDir dir;
   auto r = open_local_file(write_object(dir, 10'000));
   r->record_trace(true);
-  BlockCache cache(*r, {.block_size = 1024, .max_blocks = 8});
+  BlockCache cache(*r, {.block_size = 1024, .read_ahead = 0, .direct_size = 1024, .max_blocks = 8});
   std::vector<std::byte> out(100);
   cache.read(100, std::span(out).first(8));  // block 0
   cache.read(900, out);                      // block 0 again: no request

@@ -36,6 +36,11 @@ void unshuffle(const std::byte* in, std::size_t elements, std::size_t size, std:
   }
 }
 
+// Stored bytes fetched to decode a chunk's first element: a deflate stream's block header
+// (its Huffman tables) and first values take 74-95 bytes on ATL06 columns; a stream that
+// needs more is fetched again, 4x longer.
+constexpr std::uint64_t kFirstElementPrefix = 256;
+
 struct Inflater {
   libdeflate_decompressor* d = libdeflate_alloc_decompressor();
   ~Inflater() { libdeflate_free_decompressor(d); }
@@ -207,7 +212,7 @@ void Column::read_first(std::uint64_t k, std::span<std::byte> out) const {
   // the first block of the stream, so a short prefix of the stored bytes suffices (more is
   // read only if the stream needs it).
   const Chunk& ch = chunks_.at(k);
-  std::uint64_t have = std::min<std::uint64_t>(ch.stored_size, 1024);
+  std::uint64_t have = std::min<std::uint64_t>(ch.stored_size, kFirstElementPrefix);
   std::vector<std::byte> stored;
   for (;;) {
     stored.resize(have);
