@@ -119,6 +119,7 @@ checks = {"requests_match_server": granary["read_requests"] == server["requests"
           "needed_matches_trace": granary["bytes_needed"] == t["bytes_needed"]}
 print(json.dumps({"case": name, "jobs": len(results), "granary": granary, "server": server, "simulated_4mib": {
     "bytes_fetched": t["sim_bytes"], "gets": t["sim_gets"], "read_amplification": t["sim_amplification"]},
+    "fewest_gets_at_1_5x": t["fewest_gets_at_1_5x"],
     "granary_gets": t["granary_gets"], "checks": checks,
     "seconds_s3": [float(x) for x in sys.argv[6].split()], "seconds_local": [float(x) for x in sys.argv[7].split()],
     "median_s3": statistics.median([float(x) for x in sys.argv[6].split()] or [0]),

@@ -57,7 +57,8 @@ def section(results, path):
         bad = [k for k, ok in r["checks"].items() if not ok]
         notes.append(f"* {r['case']}: target (amplification <= 1.5x at no more GETs than the 4 MiB reader): "
                      f"{'met' if met else 'NOT met'} (amplification {g['read_amplification']:.2f}x, "
-                     f"{r['granary_gets']} GETs vs {s['gets']}). Counters checked against the server "
+                     f"{r['granary_gets']} GETs vs {s['gets']}); any reader needs at least "
+                     f"{r['fewest_gets_at_1_5x']} GETs to stay within 1.5x on these needs. Counters checked against the server "
                      f"({r['server']['requests']} requests, {mb(r['server']['object_bytes_sent'])} sent) and the trace: "
                      f"{'all equal' if not bad else 'MISMATCH in ' + ', '.join(bad)}.")
     return "\n".join(out + [""] + notes)

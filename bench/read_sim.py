@@ -13,7 +13,9 @@ For each granule and in total it prints, as JSON:
   needed: bytes of the union of the needs (what any reader must fetch at least);
   granary: bytes fetched and GETs, from the fetch lines;
   simulated: bytes fetched and GETs of the block reader;
-  and each one's amplification = fetched / needed.
+  and each one's amplification = fetched / needed;
+  fewest_gets_at_1_5x: the fewest GETs any reader needs to fetch every need at an
+  amplification of 1.5 or less (knowing all needs in advance: a lower bound).
 GETs only: an S3 reader also needs the object's size (granary: one HEAD per granule, counted
 in its read_requests), which either reader pays once.
 
@@ -50,6 +52,26 @@ def union_bytes(ranges):
         total += hi - max(lo, end)
         end = hi
     return total
+
+
+def fewest_gets(needs, size, budget):
+    """The fewest ranged GETs that cover every need while fetching at most `budget` x the
+    needed bytes, for a reader that knew every need in advance: fill the smallest gaps
+    between needed ranges first (optimal for a byte budget). A lower bound for any reader."""
+    merged = []
+    for lo, n in sorted((o, min(n, size - o)) for o, n in needs if o < size and n > 0):
+        if merged and lo <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], lo + n)
+        else:
+            merged.append([lo, lo + n])
+    needed = sum(hi - lo for lo, hi in merged)
+    spare, gets = (budget - 1) * needed, len(merged)
+    for gap in sorted(b[0] - a[1] for a, b in zip(merged, merged[1:])):
+        if gap > spare:
+            break
+        spare -= gap
+        gets -= 1
+    return gets
 
 
 def simulate(size, needs, block, max_blocks):
@@ -96,7 +118,7 @@ def main():
         sim_bytes, sim_gets = simulate(size, needs, args.block_size, args.max_blocks)
         row = {"granule": os.path.basename(name), "size_bytes": size, "needs": len(needs), "bytes_needed": needed,
                "granary_bytes": sum(n for _, n in fetches), "granary_gets": len(fetches),
-               "sim_bytes": sim_bytes, "sim_gets": sim_gets}
+               "sim_bytes": sim_bytes, "sim_gets": sim_gets, "fewest_gets_at_1_5x": fewest_gets(needs, size, 1.5)}
         total.update({k: v for k, v in row.items() if isinstance(v, int)})
         rows.append(row)
     for r in rows + [total]:

@@ -19,16 +19,17 @@ namespace granary::io {
 // The defaults suit HDF5 metadata: it sits in small islands (an object header, a B-tree
 // node, a heap: 2-7 KiB on ATL06 granules) spread over the whole file, next to each
 // dataset's chunks, and libhdf5 reads an island front to back in pieces. A miss so fetches
-// its block and the next one (an 8 KiB window): most islands cost one request, and little
-// beyond the island is fetched. On a full-size synthetic granule, describing the columns a
-// cell job needs fetches ~0.36 MB in ~42 requests this way, against 2.1 MB in 32 requests
-// with 64 KiB blocks and no read-ahead (docs/storage.md, "Read economy").
+// its block and the next two (a 24 KiB window): most islands cost one request, and little
+// beyond the island is fetched. Describing the columns of the ATL06 benchmark cell fetches
+// 1.37x the bytes the job needs in as many requests as 64 KiB blocks without read-ahead did
+// (2.0x); 4 KiB + 1 block would fetch 1.13x in 2 % more requests, 2.5x more on real granules
+// (docs/storage.md, "Why 8 KiB blocks with read-ahead").
 struct BlockCacheOptions {
-  std::uint64_t block_size = 4 << 10;    // bytes; blocks start at multiples of it
-  std::size_t read_ahead = 1;            // blocks fetched past a read's last missing block
+  std::uint64_t block_size = 8 << 10;    // bytes; blocks start at multiples of it
+  std::size_t read_ahead = 2;            // blocks fetched past a read's last missing block
                                          // (fewer at a cached block or the object's end)
   std::uint64_t direct_size = 64 << 10;  // reads of at least this many bytes bypass the cache
-  std::size_t max_blocks = 256;          // least recently used blocks are dropped beyond this
+  std::size_t max_blocks = 128;          // least recently used blocks are dropped beyond this
 };
 
 struct BlockCacheStats {
