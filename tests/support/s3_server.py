@@ -18,10 +18,12 @@ Control endpoints (unsigned, not S3): POST /_control/fail?count=N&status=503&cod
 status (default: an S3 error with that status and code), drop (close the connection with no
 answer), garbage (answer bytes that are no HTTP: clients see HTTP/0.9), truncate (announce the
 whole body, send half, close), wrong-range (answer a ranged GET with another range).
-POST /_control/clear drops pending failures; GET /_control/stats returns JSON counters.
+POST /_control/clear drops pending failures; GET /_control/stats returns JSON counters
+(requests; object_gets, object_heads and object_bytes_sent count successful object reads).
 
 Usage: s3_server.py --bucket B --credential KEY:SECRET[:TOKEN] ... [--region R]
-       [--page-size N] [--public-read]. Binds 127.0.0.1 port 0 and prints the port.
+       [--page-size N] [--public-read] [--object B/KEY=PATH ...]. Binds 127.0.0.1 port 0
+       and prints the port.
 It exits when its parent process goes away.
 """
 import argparse
@@ -79,7 +81,8 @@ class State:
         self.faults = []
         self.failed_once = set()  # requests (method, target, range) a once-fault has failed
         self.stats = {"requests": 0, "completed_uploads": 0, "aborted_uploads": 0,
-                      "injected_failures": 0, "signed_requests": 0, "anonymous_requests": 0}
+                      "injected_failures": 0, "signed_requests": 0, "anonymous_requests": 0,
+                      "object_gets": 0, "object_heads": 0, "object_bytes_sent": 0}
 
     def take_fault(self, method, target, key):
         with self.lock:
@@ -319,6 +322,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         headers = {"ETag": etag, "Accept-Ranges": "bytes", "Last-Modified": "Mon, 01 Jan 2024 00:00:00 GMT"}
         spec = self.headers.get("Range")
         if spec is None:
+            self.count_object_read(len(data))
             return self.send_bytes(200, data, headers, "application/octet-stream")
         m = re.fullmatch(r"bytes=(\d+)-(\d*)", spec.strip())
         if not m:
@@ -331,7 +335,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             raise S3Error(416, "InvalidRange", "The requested range is not satisfiable",
                           ActualObjectSize=len(data))
         headers["Content-Range"] = f"bytes {first}-{last}/{len(data)}"
+        self.count_object_read(last + 1 - first)
         self.send_bytes(206, data[first:last + 1], headers, "application/octet-stream")
+
+    def count_object_read(self, body_bytes):
+        """Successful object GETs and HEADs, and the object bytes the GETs sent (read economy tests)."""
+        with self.state.lock:
+            if self.command == "HEAD":
+                self.state.stats["object_heads"] += 1
+            else:
+                self.state.stats["object_gets"] += 1
+                self.state.stats["object_bytes_sent"] += body_bytes
 
     def list_objects(self, bucket, query):
         if query.get("list-type") != "2":
@@ -463,8 +477,18 @@ def main():
     parser.add_argument("--region", default="us-east-1")
     parser.add_argument("--page-size", type=int, default=1000, help="most keys per ListObjectsV2 page")
     parser.add_argument("--public-read", action="store_true", help="allow unsigned GET and HEAD")
+    parser.add_argument("--object", action="append", default=[], metavar="BUCKET/KEY=PATH",
+                        help="start with the object BUCKET/KEY holding the bytes of the file PATH (benchmarks)")
     args = parser.parse_args()
     Handler.state = State(args)
+    for spec in args.object:
+        name, _, path = spec.partition("=")
+        bucket, _, key = name.partition("/")
+        if bucket not in Handler.state.buckets or not key or not path:
+            parser.error(f"--object {spec}: expected BUCKET/KEY=PATH with BUCKET one of the --bucket names")
+        with open(path, "rb") as f:
+            data = f.read()
+        Handler.state.buckets[bucket][key.encode()] = (data, '"%s"' % hashlib.md5(data).hexdigest())
     server = Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
     print(server.server_address[1], flush=True)

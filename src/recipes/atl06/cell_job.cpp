@@ -179,10 +179,11 @@ json run_cell_job(const CellJob& job, const std::function<void(const CellResult&
     const auto& rs = cell.read.stats;
     json outcomes = json::array();
     int read = 0, skipped = 0, failed = 0;
-    std::uint64_t granule_bytes = 0, bytes_read = 0, read_requests = 0;
+    std::uint64_t granule_bytes = 0, bytes_fetched = 0, bytes_needed = 0, read_requests = 0;
     for (const auto& g : cell.read.granules) {
       json o = {{"granule", g.name}, {"status", g.status}, {"beams", g.beams}, {"segments", g.segments},
-                {"in_cell", g.in_cell}, {"kept", g.kept}, {"size_bytes", g.size_bytes}, {"bytes_read", g.bytes_read},
+                {"in_cell", g.in_cell}, {"kept", g.kept}, {"size_bytes", g.size_bytes}, {"bytes_fetched", g.bytes_fetched},
+                {"bytes_needed", g.bytes_needed}, {"read_amplification", read_ratio(g.bytes_fetched, g.bytes_needed)},
                 {"read_requests", g.read_requests}};
       if (!g.reason.empty()) o["reason"] = g.reason;
       outcomes.push_back(std::move(o));
@@ -190,16 +191,19 @@ json run_cell_job(const CellJob& job, const std::function<void(const CellResult&
       skipped += g.status == "skipped";
       failed += g.status == "failed";
       granule_bytes += g.size_bytes;
-      bytes_read += g.bytes_read;
+      bytes_fetched += g.bytes_fetched;
+      bytes_needed += g.bytes_needed;
       read_requests += g.read_requests;
     }
     result["granules"] = {{"read", read}, {"skipped", skipped}, {"failed", failed}};
     result["granule_outcomes"] = std::move(outcomes);
     result["files_processed"] = read + skipped;
     result["granule_bytes"] = granule_bytes;
-    result["bytes_read"] = bytes_read;
+    result["bytes_fetched"] = bytes_fetched;
+    result["bytes_needed"] = bytes_needed;
+    result["read_amplification"] = read_ratio(bytes_fetched, bytes_needed);
     result["read_requests"] = read_requests;
-    result["read_fraction"] = granule_bytes ? std::round(1e4 * static_cast<double>(bytes_read) / static_cast<double>(granule_bytes)) / 1e4 : 0.0;
+    result["read_fraction"] = read_ratio(bytes_fetched, granule_bytes);
     result["candidates"] = rs.candidates;
     result["chunks"] = {{"total", rs.chunks_total}, {"scanned", rs.chunks_scanned}};
     result["read_phases"] = {{"open_granules", rs.open_seconds}, {"select", rs.select_seconds}, {"values", rs.values_seconds}};

@@ -60,8 +60,10 @@ CellJob parse_cell_event(const nlohmann::json& event);
 //    granule_count, files_processed, granules: {read, skipped, failed}, granule_outcomes: [...],
 //    error (null | "No data after filtering" | "No granules found" | why it failed),
 //    zarr_path, duration_s, durations {phase: s}, peak_rss_bytes, numerics,
-//    granule_bytes, bytes_read, read_requests, read_fraction (bytes_read / granule_bytes:
-//    the share of the granules that was fetched; see GranuleOutcome for what is counted)}
+//    granule_bytes, bytes_fetched, bytes_needed, read_amplification (fetched / needed),
+//    read_requests, read_fraction (bytes_fetched / granule_bytes: the share of the granules
+//    that was fetched); the same per granule in granule_outcomes (GranuleOutcome says what
+//    is counted)}
 // Failures of the job itself come back as status FAILED, never as an exception.
 // `on_computed`, if given, sees the statistics before they are written (e.g. to also write
 // them as CSV) without computing them twice.
