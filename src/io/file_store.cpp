@@ -28,6 +28,8 @@ std::vector<ObjectInfo> FileStore::list(const std::string& prefix) const {
        it.increment(ec)) {
     if (ec) fail("{}: cannot list ({})", start.string(), ec.message());
     if (!it->is_regular_file()) continue;
+    // A writer's temporary sibling ("x.part-PID-N") is not an object until it is renamed.
+    if (files::temporary_owner(it->path().filename().string()) != 0) continue;
     auto key = fs::relative(it->path(), root_).generic_string();
     if (key.compare(0, prefix.size(), prefix) == 0) out.push_back({key, it->file_size()});
   }
