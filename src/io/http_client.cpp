@@ -77,6 +77,11 @@ HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)) {
 HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
 
 HttpResponse HttpClient::get(const std::string& url, const HttpHeaders& headers) {
+  return request("GET", url, headers);
+}
+
+HttpResponse HttpClient::request(const std::string& method, const std::string& url, const HttpHeaders& headers,
+                                 const std::string& body) {
   CURL* curl = static_cast<CURL*>(curl_);
   curl_slist* list = nullptr;
   for (const auto& [name, value] : headers) list = curl_slist_append(list, (name + ": " + value).c_str());
@@ -90,8 +95,25 @@ HttpResponse HttpClient::get(const std::string& url, const HttpHeaders& headers)
     curl_easy_reset(curl);
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+    if (method == "GET") {
+      curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    } else if (method == "HEAD") {
+      curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    } else {
+      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+      if (method == "PUT" || method == "POST" || !body.empty()) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+      }
+    }
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, options_.follow_redirects ? 1L : 0L);
+    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
+    if (!options_.netrc_file.empty()) {
+      curl_easy_setopt(curl, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_OPTIONAL));
+      curl_easy_setopt(curl, CURLOPT_NETRC_FILE, options_.netrc_file.c_str());
+    }
+    // curl_easy_reset keeps the cookie store; "" turns the engine on without reading a file.
+    if (options_.cookies) curl_easy_setopt(curl, CURLOPT_COOKIEFILE, "");
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_seconds);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, options_.timeout_seconds);
     curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
@@ -122,8 +144,8 @@ HttpResponse HttpClient::get(const std::string& url, const HttpHeaders& headers)
       }
     }
     if (attempt == options_.max_attempts) break;
-    spdlog::warn("{}: {} (attempt {}/{}); retrying in {:.2g} s", url, last_error, attempt, options_.max_attempts,
-                 wait);
+    spdlog::log(options_.warn_on_retry ? spdlog::level::warn : spdlog::level::debug,
+                "{}: {} (attempt {}/{}); retrying in {:.2g} s", url, last_error, attempt, options_.max_attempts, wait);
     std::this_thread::sleep_for(std::chrono::duration<double>(wait));
     backoff = std::min(backoff * 2, options_.max_backoff_seconds);
   }

@@ -1,7 +1,9 @@
 #pragma once
-// A small HTTP GET client (libcurl) for web APIs such as NASA CMR: timeouts, and retries
-// with exponential backoff (honouring Retry-After) on connection errors, 429 and 5xx.
-// Other statuses come back to the caller, who knows what a 400 or 404 means for its API.
+// A small HTTP client (libcurl) for web APIs such as NASA CMR and credential endpoints:
+// timeouts, and retries with exponential backoff (honouring Retry-After) on connection
+// errors, 429 and 5xx. Other statuses come back to the caller, who knows what a 400 or 404
+// means for its API. A client owns one curl handle: make one per fetch in code that may
+// run in a forked worker.
 #include <map>
 #include <string>
 #include <utility>
@@ -27,6 +29,14 @@ struct HttpOptions {
   double first_backoff_seconds = 1.0;  // doubled after each failed attempt
   double max_backoff_seconds = 60.0;
   std::string user_agent = "granary";
+  bool follow_redirects = true;
+  bool warn_on_retry = true;  // false: retries are logged at debug (probes such as IMDS)
+  // Login from a netrc file (curl matches its machine entries to each host it is sent to,
+  // redirects included, so a password only goes to its own host). "" = none.
+  std::string netrc_file;
+  // Keep cookies across the redirects of one request and between the requests of this
+  // client (in memory only), as OAuth-style login redirects need.
+  bool cookies = false;
 };
 
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
@@ -42,6 +52,9 @@ class HttpClient {
   // error nor 429/5xx, or the last 429/5xx once the attempts are used up. Throws
   // granary::Error naming the URL when every attempt failed to connect or transfer.
   HttpResponse get(const std::string& url, const HttpHeaders& headers = {});
+  // Any method (GET, PUT, POST, ...) with an optional body; otherwise as get().
+  HttpResponse request(const std::string& method, const std::string& url, const HttpHeaders& headers = {},
+                       const std::string& body = {});
 
  private:
   HttpOptions options_;

@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "io/credential_provider.hpp"
 #include "util/error.hpp"
 
 namespace granary::io {
@@ -62,8 +63,9 @@ class S3Store final : public Store {
   std::string prefix_;  // "" or "dir/sub/"
   std::string uri_;
   std::string bucket_url_;  // ends in '/'; an encoded key follows
-  s3::ResolvedCredentials credentials_;
-  std::optional<s3::Signer> signer_;  // nullopt: anonymous
+  std::string region_;
+  // Asked before every request: temporary keys are refreshed while the store lives.
+  std::shared_ptr<s3::CredentialProvider> credentials_;
 };
 
 S3Store::S3Store(const std::string& uri, const S3Options& options) : options_(options) {
@@ -79,23 +81,26 @@ S3Store::S3Store(const std::string& uri, const S3Options& options) : options_(op
   if (options_.part_size < kMinPartSize)
     fail("{}: multipart part size {} is below S3's minimum of 5 MiB", uri_, options_.part_size);
   if (options_.retry.max_attempts < 1) fail("{}: retry.max_attempts must be at least 1", uri_);
-  auto region = options_.region.empty() ? s3::resolve_region() : options_.region;
-  bucket_url_ = s3_bucket_url(bucket_, options_.endpoint.empty() ? s3::resolve_endpoint() : options_.endpoint, region);
-  credentials_ = options_.anonymous ? s3::ResolvedCredentials{std::nullopt, "anonymous (by request)"}
-                                    : s3::resolve_credentials(options_.credentials);
-  if (credentials_.credentials) signer_ = s3::Signer{region, *credentials_.credentials};
-  spdlog::debug("{}: S3 at {} (region {}); credentials: {}", uri_, bucket_url_, region, credentials_.describe());
+  region_ = options_.region.empty() ? s3::resolve_region() : options_.region;
+  bucket_url_ = s3_bucket_url(bucket_, options_.endpoint.empty() ? s3::resolve_endpoint() : options_.endpoint, region_);
+  credentials_ = options_.anonymous ? std::make_shared<s3::StaticProvider>(
+                                          s3::ResolvedCredentials{std::nullopt, "anonymous (by request)"})
+                                    : s3::credential_chain(options_.credentials);
+  spdlog::debug("{}: S3 at {} (region {}); credentials: {}", uri_, bucket_url_, region_, credentials_->describe());
 }
 
 HttpResponse S3Store::send(const std::string& what, const HttpRequest& request) const {
-  return s3::send_with_retries(request, signer_ ? &*signer_ : nullptr, options_.retry, what);
+  auto keys = credentials_->current();
+  if (!keys) return s3::send_with_retries(request, nullptr, options_.retry, what);
+  const s3::Signer signer{region_, std::move(*keys)};
+  return s3::send_with_retries(request, &signer, options_.retry, what);
 }
 
 void S3Store::fail_response(const std::string& what, const HttpResponse& response) const {
   auto message = s3::describe_error(response);
   auto code = s3::xml_text(response.text(), "Code");
   if (response.status == 401 || response.status == 403 || code == "ExpiredToken")  // ExpiredToken is a 400
-    message += fmt::format(" (credentials: {})", credentials_.describe());
+    message += fmt::format(" (credentials: {})", credentials_->describe());
   fail("{}: {}", what, message);
 }
 
@@ -169,10 +174,10 @@ std::vector<std::byte> S3Store::get_range(const std::string& key, std::uint64_t 
 
 void S3Store::put(const std::string& key, std::span<const std::byte> bytes) {
   auto what = uri_of(key);
-  if (!signer_)
+  if (!credentials_->current())
     fail("{}: writing to S3 needs credentials but none were found ({}); pass them explicitly, set "
          "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure a profile in ~/.aws",
-         what, credentials_.source);
+         what, credentials_->source());
   if (bytes.size() >= options_.multipart_threshold) return put_multipart(key, bytes);
   auto response = send(what, {.method = "PUT",
                               .url = url_of(key),
