@@ -108,10 +108,6 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& u
     }
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, options_.follow_redirects ? 1L : 0L);
     curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
-    if (!options_.netrc_file.empty()) {
-      curl_easy_setopt(curl, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_OPTIONAL));
-      curl_easy_setopt(curl, CURLOPT_NETRC_FILE, options_.netrc_file.c_str());
-    }
     // curl_easy_reset keeps the cookie store; "" turns the engine on without reading a file.
     if (options_.cookies) curl_easy_setopt(curl, CURLOPT_COOKIEFILE, "");
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_seconds);
@@ -131,6 +127,8 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& u
       if (!retryable_error(code)) break;
     } else {
       curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+      char* location = nullptr;
+      if (curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location) response.redirect_url = location;
       if (!retryable_status(response.status) || attempt == options_.max_attempts) {
         curl_slist_free_all(list);
         return response;

@@ -16,6 +16,7 @@ struct HttpResponse {
   std::map<std::string, std::string> headers;  // names lower-cased; the last value wins
   std::string body;
   int attempts = 0;  // requests made, retries included
+  std::string redirect_url;  // a 3xx's Location, absolute (when redirects are not followed)
   std::string header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
     return it == headers.end() ? std::string() : it->second;
@@ -31,9 +32,6 @@ struct HttpOptions {
   std::string user_agent = "granary";
   bool follow_redirects = true;
   bool warn_on_retry = true;  // false: retries are logged at debug (probes such as IMDS)
-  // Login from a netrc file (curl matches its machine entries to each host it is sent to,
-  // redirects included, so a password only goes to its own host). "" = none.
-  std::string netrc_file;
   // Keep cookies across the redirects of one request and between the requests of this
   // client (in memory only), as OAuth-style login redirects need.
   bool cookies = false;
