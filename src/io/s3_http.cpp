@@ -1,6 +1,7 @@
 #include "io/s3_http.hpp"
 
 #include <curl/curl.h>
+#include <unistd.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -24,20 +25,30 @@ void init_curl_once() {
 }
 
 // One easy handle per thread: connections (and TLS sessions) are reused across requests
-// without sharing a handle between threads.
+// without sharing a handle between threads. A forked child must not use the connections it
+// inherited (the parent and its other children use the same sockets): it abandons the
+// handle, without cleanup (which would talk on them), and makes its own.
 class ThreadHandle {
  public:
-  ThreadHandle() : handle_(curl_easy_init()) {
+  ThreadHandle() : handle_(curl_easy_init()), pid_(::getpid()) {
     if (!handle_) fail("libcurl: cannot create a handle");
   }
-  ~ThreadHandle() { curl_easy_cleanup(handle_); }
+  ~ThreadHandle() {
+    if (::getpid() == pid_) curl_easy_cleanup(handle_);
+  }
   CURL* fresh() {
+    if (::getpid() != pid_) {
+      handle_ = curl_easy_init();
+      pid_ = ::getpid();
+      if (!handle_) fail("libcurl: cannot create a handle");
+    }
     curl_easy_reset(handle_);
     return handle_;
   }
 
  private:
   CURL* handle_;
+  pid_t pid_;
 };
 
 CURL* thread_handle() {

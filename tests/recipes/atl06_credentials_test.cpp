@@ -135,12 +135,17 @@ TEST_F(Atl06Credentials, EarthdataKeysReadGranulesInCatalogCellAndRun) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(json::parse(r.out)["statusCode"], 200);
 
-  r = run(earthdata(*good_), "atl06 run --catalog " + (work / "catalog.json").string() + " --out " +
+  // Two cells, so that two forked workers get the keys the parent fetched once.
+  std::ofstream(work / "two.json") << json{{"catalog", {{std::to_string(kParent), uris_}, {"-4113214", uris_}}}}.dump();
+  const auto fetched = good_->stats()["fetches"]["earthdata"].get<int>();
+  r = run(earthdata(*good_), "atl06 run --catalog " + (work / "two.json").string() + " --out " +
                                  (work / "run.zarr").string() + " -j 2 --granule-credentials earthdata --report " +
                                  (work / "report.json").string());
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   const auto report = json::parse(files::read_text(work / "report.json"));
-  EXPECT_EQ(report["production_results"]["successful"], catalog["catalog"].size()) << report.dump();
+  EXPECT_EQ(report["workers"], 2);
+  EXPECT_EQ(report["context"]["production_results"]["successful"], 2) << report.dump();
+  EXPECT_EQ(good_->stats()["fetches"]["earthdata"], fetched + 1);
   EXPECT_THAT(report["command"].get<std::string>(), HasSubstr("--granule-credentials earthdata"));
 
   // The same with the default chain (no keys here: unsigned) is refused by the bucket.
