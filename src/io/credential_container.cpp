@@ -94,7 +94,7 @@ ExpiringCredentials fetch(const std::string& source, const std::string& url, con
 
 std::shared_ptr<CredentialProvider> container_provider(const EnvLookup& env) {
   std::string url;
-  if (auto relative = env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) {
+  if (auto relative = env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"); relative && !relative->empty()) {
     url = kEcsHost + (relative->front() == '/' ? *relative : "/" + *relative);
   } else if (auto full = env("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
     check_full_uri(*full);
