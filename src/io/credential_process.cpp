@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstring>
 
 #include <nlohmann/json.hpp>
@@ -21,8 +23,12 @@ extern char** environ;
 namespace granary::io::s3 {
 namespace {
 
+// A helper that waits for a person (a browser login) would hang every worker: give up.
+constexpr std::chrono::seconds kTimeout{120};
+
 struct ProcessOutput {
   int status = 0;  // waitpid status
+  bool timed_out = false;
   std::string out, err;
 };
 
@@ -51,8 +57,16 @@ ProcessOutput run(const std::vector<std::string>& words, const std::string& sour
     pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
     std::string* sinks[2] = {&result.out, &result.err};
     int open_count = 2;
+    const auto deadline = std::chrono::steady_clock::now() + kTimeout;
     while (open_count > 0) {
-      if (poll(fds, 2, -1) < 0) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const int ready = left.count() > 0 ? poll(fds, 2, static_cast<int>(left.count())) : 0;
+      if (ready == 0) {
+        kill(pid, SIGKILL);
+        result.timed_out = true;
+        break;
+      }
+      if (ready < 0) {
         if (errno == EINTR) continue;
         break;
       }
@@ -86,6 +100,8 @@ std::string stderr_tail(std::string err) {
 
 ExpiringCredentials fetch(const std::string& source, const std::vector<std::string>& words) {
   auto result = run(words, source);
+  if (result.timed_out)
+    fail("{}: \"{}\" did not finish within {} s{}", source, words[0], kTimeout.count(), stderr_tail(result.err));
   if (WIFSIGNALED(result.status))
     fail("{}: \"{}\" was killed by signal {}{}", source, words[0], WTERMSIG(result.status), stderr_tail(result.err));
   if (!WIFEXITED(result.status) || WEXITSTATUS(result.status) != 0)
