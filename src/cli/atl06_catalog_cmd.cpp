@@ -12,8 +12,10 @@
 
 #include "cli/commands.hpp"
 #include "cli/parallelism_option.hpp"
+#include "cli/granule_credentials.hpp"
 #include "io/http_client.hpp"
 #include "recipes/atl06/catalog.hpp"
+#include "recipes/atl06/cell_job.hpp"
 #include "recipes/atl06/cmr.hpp"
 #include "run/local_executor.hpp"
 #include "util/error.hpp"
@@ -35,6 +37,7 @@ struct CatalogOptions {
   int parent_order = 6;
   std::string out;
   int workers = 0;
+  GranuleCredentialOptions credentials;
 };
 
 std::array<double, 4> parse_bbox(const std::string& text) {
@@ -70,17 +73,23 @@ void log_failures(const atl06::Catalog& catalog) {
 }
 
 atl06::Catalog catalog_from_granules(const CatalogOptions& opt) {
-  const auto granules = atl06::list_granules(opt.granules);
+  const auto keys = granule_credentials(opt.credentials);
+  io::S3Options listing;
+  if (keys) listing.credentials = keys->current();
+  const auto granules = atl06::list_granules(opt.granules, listing);
   std::vector<json> tasks;
   for (const auto& g : granules) tasks.push_back({{"granule", g}, {"parent_order", opt.parent_order}});
   run::PoolOptions pool;
+  if (keys) pool.prepare = [&keys](const json& task) { return with_granule_credentials(task, *keys); };
   // HDF5 is not thread-safe: granules are scanned in worker processes.
   pool.workers = std::min<int>(run::default_workers(opt.workers), static_cast<int>(tasks.size()));
   spdlog::info("catalog: scanning {} granule(s) on {} worker(s)", tasks.size(), pool.workers);
   auto outcome = run::run_local(
       tasks,
       [](const json& task) {
-        return atl06::to_json(atl06::scan_granule(task.at("granule"), task.at("parent_order").get<int>()));
+        io::S3Options s3;
+        if (task.contains("s3_credentials")) s3.credentials = atl06::credentials_from_event(task, "s3_credentials");
+        return atl06::to_json(atl06::scan_granule(task.at("granule"), task.at("parent_order").get<int>(), s3));
       },
       pool);
   if (outcome.interrupted) fail("catalog: interrupted; nothing written");
@@ -124,6 +133,8 @@ void run_catalog(const CatalogOptions& opt) {
     fail("atl06 catalog: give either --granules DIR|s3://PREFIX|FILE... or --cmr --cycle N");
   if (opt.cmr && opt.cycle < 1) fail("atl06 catalog --cmr: --cycle N (N >= 1) is required");
   if (!opt.cmr && opt.cycle >= 0) fail("atl06 catalog: --cycle only applies with --cmr");
+  if (opt.cmr && opt.credentials.source != "chain")
+    fail("atl06 catalog: --granule-credentials only applies with --granules (--cmr reads no granule)");
   const auto catalog = opt.cmr ? catalog_from_cmr(opt) : catalog_from_granules(opt);
   atl06::write_catalog(catalog, opt.out);
   log_failures(catalog);
@@ -159,6 +170,7 @@ void add_atl06_catalog_command(CLI::App& atl06) {
       ->capture_default_str();
   cmd->add_option("--out", opt->out, "Catalog JSON to write (atomically)")->required();
   add_parallelism_option(*cmd, "-j,--workers", opt->workers, "Worker processes scanning granules (default: all cores)");
+  add_granule_credential_options(*cmd, opt->credentials);
   cmd->callback([opt] { run_catalog(*opt); });
 }
 

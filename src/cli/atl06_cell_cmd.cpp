@@ -15,6 +15,7 @@
 #include "cli/commands.hpp"
 #include "cli/parallelism_option.hpp"
 #include "io/store.hpp"
+#include "cli/granule_credentials.hpp"
 #include "recipes/atl06/cell_job.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
@@ -33,6 +34,7 @@ struct CellOptions {
   std::int64_t chunk_idx = -1;
   int zarr_format = 3, threads = 0;
   bool extra = false, skip_bad = false;
+  GranuleCredentialOptions credentials;
 };
 
 json event_from_options(const CellOptions& o) {
@@ -71,7 +73,9 @@ void run_cell(const CellOptions& o) {
     // Lambda-style: a bad event is answered with statusCode 400, never with a stack trace.
     json response;
     try {
-      auto job = atl06::parse_cell_event(read_event(o.event));
+      auto event = read_event(o.event);
+      if (auto keys = granule_credentials(o.credentials)) event = with_granule_credentials(event, *keys);
+      auto job = atl06::parse_cell_event(event);
       remove_stale_temporaries(job.store);
       auto result = atl06::run_cell_job(job);
       response = atl06::magg_response(result);
@@ -86,7 +90,9 @@ void run_cell(const CellOptions& o) {
     return;
   }
   if (o.parent == 0 || o.out.empty()) fail("atl06 cell: give --parent and --out (or --event FILE|- with a magg event)");
-  auto job = atl06::parse_cell_event(event_from_options(o));
+  auto event = event_from_options(o);
+  if (auto keys = granule_credentials(o.credentials)) event = with_granule_credentials(event, *keys);
+  auto job = atl06::parse_cell_event(event);
   remove_stale_temporaries(job.store);
   // --csv: the oracle's child-rows CSV as well (for comparisons with goldens and other tools).
   auto result = atl06::run_cell_job(job, [&](const atl06::CellResult& cell) {
@@ -131,6 +137,7 @@ void add_atl06_cell_command(CLI::App& atl06) {
   cmd->add_flag("--skip-bad-granules", o->skip_bad, "Write the cell even if some granules cannot be read (they are reported)");
   cmd->add_option("--csv", o->csv, "Also write the non-empty child rows as CSV (the oracle's columns)");
   add_parallelism_option(*cmd, "-j,--threads", o->threads, "Threads (default: all cores)");
+  add_granule_credential_options(*cmd, o->credentials);
   cmd->callback([o] { run_cell(*o); });
 }
 

@@ -15,6 +15,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/parallelism_option.hpp"
+#include "cli/granule_credentials.hpp"
 #include "formats/zarr/zarr.hpp"
 #include "grids/healpix/morton.hpp"
 #include "io/store.hpp"
@@ -41,6 +42,7 @@ struct RunOptions {
   std::int64_t morton_cell = 0;
   std::size_t max_cells = 0;
   bool dry_run = false, extra = false, overwrite = false, skip_bad = false;
+  GranuleCredentialOptions credentials;
 
   std::string command_line() const {
     std::string t = fmt::format("granary atl06 run --catalog {} --out {}", catalog, out);
@@ -55,6 +57,8 @@ struct RunOptions {
     if (!granule_dir.empty()) t += " --granule-dir " + granule_dir;
     if (overwrite) t += " --overwrite";
     if (skip_bad) t += " --skip-bad-granules";
+    if (credentials.source != "chain") t += " --granule-credentials " + credentials.source;
+    if (!credentials.url.empty()) t += " --s3-credentials-url " + credentials.url;
     if (!report.empty()) t += " --report " + report;
     if (dry_run) t += " --dry-run";
     return t;
@@ -149,6 +153,8 @@ void run_atl06_run(const RunOptions& o) {
 
   run::PoolOutcome outcome;
   if (!payloads.empty()) {
+    // Fetched once here; each task gets the current keys as it starts (refreshed before expiry).
+    const auto granule_keys = granule_credentials(o.credentials);
     const int workers = std::min<int>(run::default_workers(o.workers), static_cast<int>(payloads.size()));
     // Each worker's TBB pool gets its share of the cores, so -j N does not oversubscribe.
     const int threads_per_worker = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / std::max(1, workers));
@@ -156,6 +162,8 @@ void run_atl06_run(const RunOptions& o) {
     run::Progress progress(payloads.size(), "atl06 run");
     run::PoolOptions pool;
     pool.workers = workers;
+    if (granule_keys)
+      pool.prepare = [granule_keys](const json& payload) { return with_granule_credentials(payload, *granule_keys); };
     pool.on_result = [&](std::size_t i, const json& r) {
       if (r.value("status", "") == "FAILED")
         progress.log(spdlog::level::err, fmt::format("cell {}: {}", keys[i], r.contains("error") && r["error"].is_string()
@@ -222,6 +230,7 @@ void add_atl06_run_command(CLI::App& atl06) {
   cmd->add_option("--granule-dir", o->granule_dir, "Read the catalog's granules (by file name) from this directory");
   cmd->add_flag("--overwrite", o->overwrite, "Rerun cells that an earlier run finished");
   cmd->add_flag("--skip-bad-granules", o->skip_bad, "Write a cell even if some of its granules cannot be read");
+  add_granule_credential_options(*cmd, o->credentials);
   cmd->add_option("--report", o->report, "Run report path (default: beside the store, reports/run-YYYYmmddTHHMMSS.json)");
   cmd->callback([o] { run_atl06_run(*o); });
 }

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <map>
 
+#include "io/credential_provider.hpp"
+#include "io/credential_sources.hpp"
 #include "util/error.hpp"
 
 namespace granary::io::s3 {
@@ -108,18 +110,21 @@ std::string ResolvedCredentials::describe() const {
                      credentials->session_token.empty() ? "" : " with a session token");
 }
 
-ResolvedCredentials resolve_credentials(const std::optional<Credentials>& explicit_credentials,
-                                        const EnvLookup& env) {
+std::shared_ptr<CredentialProvider> credential_chain(const std::optional<Credentials>& explicit_credentials,
+                                                     const EnvLookup& env) {
+  auto fixed = [](std::optional<Credentials> keys, std::string source) {
+    return std::make_shared<StaticProvider>(ResolvedCredentials{std::move(keys), std::move(source)});
+  };
   if (explicit_credentials) {
     if (explicit_credentials->access_key_id.empty() || explicit_credentials->secret_access_key.empty())
       fail("explicit S3 credentials need both an access key id and a secret access key");
-    return {explicit_credentials, "explicit"};
+    return fixed(explicit_credentials, "explicit");
   }
-  if (is_truthy(env("AWS_NO_SIGN_REQUEST"))) return {std::nullopt, "anonymous (AWS_NO_SIGN_REQUEST)"};
+  if (is_truthy(env("AWS_NO_SIGN_REQUEST"))) return fixed(std::nullopt, "anonymous (AWS_NO_SIGN_REQUEST)");
 
   auto key = env("AWS_ACCESS_KEY_ID");
   auto secret = env("AWS_SECRET_ACCESS_KEY");
-  if (key && secret) return {Credentials{*key, *secret, env("AWS_SESSION_TOKEN").value_or("")}, "environment"};
+  if (key && secret) return fixed(Credentials{*key, *secret, env("AWS_SESSION_TOKEN").value_or("")}, "environment");
   if (key || secret)
     fail("{} is set but {} is not; set both or neither", key ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
          key ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
@@ -129,15 +134,28 @@ ResolvedCredentials resolve_credentials(const std::optional<Credentials>& explic
     auto& s = profile.settings;
     if (s.count("aws_access_key_id") && s.count("aws_secret_access_key")) {
       auto token = s.count("aws_session_token") ? s["aws_session_token"] : "";
-      return {Credentials{s["aws_access_key_id"], s["aws_secret_access_key"], token}, profile.where};
+      return fixed(Credentials{s["aws_access_key_id"], s["aws_secret_access_key"], token}, profile.where);
     }
+    if (auto it = s.find("credential_process"); it != s.end() && !it->second.empty())
+      return process_provider(it->second, profile.where);
     if (env("AWS_PROFILE"))
-      fail("{}: the profile has no aws_access_key_id/aws_secret_access_key (role, SSO and "
-           "credential_process profiles are not supported by granary)", profile.where);
+      fail("{}: the profile has neither aws_access_key_id/aws_secret_access_key nor credential_process (role and "
+           "SSO profiles are not read by granary: a credential_process can bridge them)", profile.where);
   } else if (env("AWS_PROFILE")) {
     fail("AWS profile '{}' was not found in the shared credentials or config file", profile_name(env));
   }
-  return {std::nullopt, "anonymous (no credentials: none explicit, none in the environment, none in ~/.aws)"};
+  if (auto container = container_provider(env)) return container;
+  if (auto instance = imds_provider(env)) return instance;
+  return fixed(std::nullopt,
+               "anonymous (no credentials: none explicit, none in the environment, none in ~/.aws, no container "
+               "credentials; instance metadata disabled)");
+}
+
+ResolvedCredentials resolve_credentials(const std::optional<Credentials>& explicit_credentials,
+                                        const EnvLookup& env) {
+  auto provider = credential_chain(explicit_credentials, env);
+  auto keys = provider->current();
+  return {keys, provider->source()};
 }
 
 std::string resolve_region(const EnvLookup& env) {

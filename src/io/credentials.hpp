@@ -1,13 +1,21 @@
 #pragma once
-// Where S3 settings come from, in the order the AWS SDKs use, minus what granary does not
-// need: credentials are explicit (e.g. the s3_credentials of a Lambda event), else the
-// environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), else the
-// shared files (~/.aws/credentials, ~/.aws/config, profile AWS_PROFILE), else none: the
-// requests go unsigned, which public buckets accept. Container (ECS) and instance (IMDS)
-// credentials, SSO and credential_process are not implemented.
+// Where S3 settings come from, in the order the AWS SDKs use (the chain):
+//   1. explicit keys (e.g. the s3_credentials of a Lambda event)
+//   2. AWS_NO_SIGN_REQUEST=true: unsigned requests
+//   3. the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN)
+//   4. the profile (AWS_PROFILE, else default) in ~/.aws/credentials and ~/.aws/config:
+//      static keys, then credential_process
+//   5. container credentials (AWS Batch, ECS, Fargate)
+//   6. EC2 instance metadata (IMDSv2)
+//   7. none: the requests go unsigned, which public buckets accept.
+// Sources 4 (credential_process) to 6 give temporary keys, refreshed while a process runs
+// (io/credential_provider.hpp, io/credential_sources.hpp). NASA Earthdata's keys are an
+// explicit per-run choice, not part of the chain. SSO and assume-role profiles are not
+// read directly (a credential_process can bridge them).
 //
-// Secrets never leave this struct for a log: use describe() for messages.
+// Secrets never leave these structs for a log: use describe() for messages.
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -17,6 +25,7 @@ struct Credentials {
   std::string access_key_id;
   std::string secret_access_key;
   std::string session_token;  // empty for long-term keys
+  bool operator==(const Credentials&) const = default;
 };
 
 struct ResolvedCredentials {
@@ -30,6 +39,15 @@ struct ResolvedCredentials {
 using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
 std::optional<std::string> process_env(const std::string& name);
 
+class CredentialProvider;
+
+// The chain above as a provider: asks nothing of the network until its first use.
+// Throws granary::Error for a configuration mistake (half-set environment keys, an
+// AWS_PROFILE that does not exist or has no keys, a disallowed container URI).
+std::shared_ptr<CredentialProvider> credential_chain(const std::optional<Credentials>& explicit_credentials,
+                                                     const EnvLookup& env = process_env);
+
+// The chain's current keys (fetching them if the source is remote).
 ResolvedCredentials resolve_credentials(const std::optional<Credentials>& explicit_credentials,
                                         const EnvLookup& env = process_env);
 

@@ -82,6 +82,11 @@ HttpClient::~HttpClient() {
 }
 
 HttpResponse HttpClient::get(const std::string& url, const HttpHeaders& headers) {
+  return request("GET", url, headers);
+}
+
+HttpResponse HttpClient::request(const std::string& method, const std::string& url, const HttpHeaders& headers,
+                                 const std::string& body) {
   if (owner_ != ::getpid()) {
     // Made before a fork: its connection belongs to the parent. Abandon it (a cleanup could
     // shut down the parent's TLS session) and use a handle of this process's own.
@@ -102,8 +107,21 @@ HttpResponse HttpClient::get(const std::string& url, const HttpHeaders& headers)
     curl_easy_reset(curl);
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+    if (method == "GET") {
+      curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    } else if (method == "HEAD") {
+      curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    } else {
+      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+      if (method == "PUT" || method == "POST" || !body.empty()) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+      }
+    }
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, options_.follow_redirects ? 1L : 0L);
+    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
+    // curl_easy_reset keeps the cookie store; "" turns the engine on without reading a file.
+    if (options_.cookies) curl_easy_setopt(curl, CURLOPT_COOKIEFILE, "");
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_seconds);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, options_.timeout_seconds);
     curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
@@ -121,6 +139,8 @@ HttpResponse HttpClient::get(const std::string& url, const HttpHeaders& headers)
       if (!retryable_error(code)) break;
     } else {
       curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+      char* location = nullptr;
+      if (curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location) response.redirect_url = location;
       if (!retryable_status(response.status) || attempt == options_.max_attempts) {
         curl_slist_free_all(list);
         return response;
@@ -134,8 +154,8 @@ HttpResponse HttpClient::get(const std::string& url, const HttpHeaders& headers)
       }
     }
     if (attempt == options_.max_attempts) break;
-    spdlog::warn("{}: {} (attempt {}/{}); retrying in {:.2g} s", url, last_error, attempt, options_.max_attempts,
-                 wait);
+    spdlog::log(options_.warn_on_retry ? spdlog::level::warn : spdlog::level::debug,
+                "{}: {} (attempt {}/{}); retrying in {:.2g} s", url, last_error, attempt, options_.max_attempts, wait);
     std::this_thread::sleep_for(std::chrono::duration<double>(wait));
     backoff = std::min(backoff * 2, options_.max_backoff_seconds);
   }

@@ -1,7 +1,9 @@
 #pragma once
-// A small HTTP GET client (libcurl) for web APIs such as NASA CMR: timeouts, and retries
-// with exponential backoff (honouring Retry-After) on connection errors, 429 and 5xx.
-// Other statuses come back to the caller, who knows what a 400 or 404 means for its API.
+// A small HTTP client (libcurl) for web APIs such as NASA CMR and credential endpoints:
+// timeouts, and retries with exponential backoff (honouring Retry-After) on connection
+// errors, 429 and 5xx. Other statuses come back to the caller, who knows what a 400 or 404
+// means for its API. A client owns one curl handle: make one per fetch in code that may
+// run in a forked worker.
 #include <map>
 #include <string>
 #include <utility>
@@ -14,6 +16,7 @@ struct HttpResponse {
   std::map<std::string, std::string> headers;  // names lower-cased; the last value wins
   std::string body;
   int attempts = 0;  // requests made, retries included
+  std::string redirect_url;  // a 3xx's Location, absolute (when redirects are not followed)
   std::string header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
     return it == headers.end() ? std::string() : it->second;
@@ -27,6 +30,11 @@ struct HttpOptions {
   double first_backoff_seconds = 1.0;  // doubled after each failed attempt
   double max_backoff_seconds = 60.0;
   std::string user_agent = "granary";
+  bool follow_redirects = true;
+  bool warn_on_retry = true;  // false: retries are logged at debug (probes such as IMDS)
+  // Keep cookies across the redirects of one request and between the requests of this
+  // client (in memory only), as OAuth-style login redirects need.
+  bool cookies = false;
 };
 
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
@@ -42,6 +50,9 @@ class HttpClient {
   // error nor 429/5xx, or the last 429/5xx once the attempts are used up. Throws
   // granary::Error naming the URL when every attempt failed to connect or transfer.
   HttpResponse get(const std::string& url, const HttpHeaders& headers = {});
+  // Any method (GET, PUT, POST, ...) with an optional body; otherwise as get().
+  HttpResponse request(const std::string& method, const std::string& url, const HttpHeaders& headers = {},
+                       const std::string& body = {});
 
  private:
   HttpOptions options_;

@@ -3,6 +3,7 @@
 #include "io/s3_xml.hpp"
 
 #include <curl/curl.h>
+#include <unistd.h>
 #include <openssl/evp.h>
 
 #include <pthread.h>

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "io/s3_xml.hpp"
+#include "io/credential_provider.hpp"
 #include "util/error.hpp"
 #include "util/unavailable_error.hpp"
 
@@ -68,8 +69,9 @@ class S3Store final : public Store {
   // "{endpoint}/{bucket}?…" without a trailing slash, virtual-hosted "https://{host}/?…".
   // Servers that normalise the path before checking SigV4 reject "/{bucket}/?…".
   std::string bucket_level_url_;
-  s3::ResolvedCredentials credentials_;
-  std::optional<s3::Signer> signer_;  // nullopt: anonymous
+  std::string region_;
+  // Asked before every request: temporary keys are refreshed while the store lives.
+  std::shared_ptr<s3::CredentialProvider> credentials_;
 };
 
 S3Store::S3Store(const std::string& uri, const S3Options& options) : options_(options) {
@@ -85,27 +87,30 @@ S3Store::S3Store(const std::string& uri, const S3Options& options) : options_(op
   if (options_.part_size < kMinPartSize)
     fail("{}: multipart part size {} is below S3's minimum of 5 MiB", uri_, options_.part_size);
   if (options_.retry.max_attempts < 1) fail("{}: retry.max_attempts must be at least 1", uri_);
-  auto region = options_.region.empty() ? s3::resolve_region() : options_.region;
+  region_ = options_.region.empty() ? s3::resolve_region() : options_.region;
   auto endpoint = options_.endpoint.empty() ? s3::resolve_endpoint() : options_.endpoint;
-  bucket_url_ = s3_bucket_url(bucket_, endpoint, region);
+  bucket_url_ = s3_bucket_url(bucket_, endpoint, region_);
   bool path_style = !endpoint.empty() || bucket_.find('.') != std::string::npos;
   bucket_level_url_ = path_style ? bucket_url_.substr(0, bucket_url_.size() - 1) : bucket_url_;
-  credentials_ = options_.anonymous ? s3::ResolvedCredentials{std::nullopt, "anonymous (by request)"}
-                                    : s3::resolve_credentials(options_.credentials);
-  if (credentials_.credentials) signer_ = s3::Signer{region, *credentials_.credentials};
-  spdlog::debug("{}: S3 at {} (region {}); credentials: {}", uri_, bucket_url_, region, credentials_.describe());
+  credentials_ = options_.anonymous ? std::make_shared<s3::StaticProvider>(
+                                          s3::ResolvedCredentials{std::nullopt, "anonymous (by request)"})
+                                    : s3::credential_chain(options_.credentials);
+  spdlog::debug("{}: S3 at {} (region {}); credentials: {}", uri_, bucket_url_, region_, credentials_->describe());
 }
 
 HttpResponse S3Store::send(const std::string& what, const HttpRequest& request,
                            const s3::ResponseCheck& check) const {
-  return s3::send_with_retries(request, signer_ ? &*signer_ : nullptr, options_.retry, what, check);
+  auto keys = credentials_->current();
+  if (!keys) return s3::send_with_retries(request, nullptr, options_.retry, what, check);
+  const s3::Signer signer{region_, std::move(*keys)};
+  return s3::send_with_retries(request, &signer, options_.retry, what, check);
 }
 
 void S3Store::fail_response(const std::string& what, const HttpResponse& response) const {
   auto message = s3::describe_error(response);
   auto code = s3::error_code(response);
   if (response.status == 401 || response.status == 403 || code == "ExpiredToken")  // ExpiredToken is a 400
-    message += fmt::format(" (credentials: {})", credentials_.describe());
+    message += fmt::format(" (credentials: {})", credentials_->describe());
   // Still throttled or failing after every retry: the service is unavailable, the input is fine.
   if (s3::is_retryable(response))
     throw UnavailableError(fmt::format("{}: {} (after {} attempts)", what, message, options_.retry.max_attempts));
@@ -237,10 +242,10 @@ std::vector<std::byte> S3Store::get_range(const std::string& key, std::uint64_t 
 
 void S3Store::put(const std::string& key, std::span<const std::byte> bytes) {
   auto what = uri_of(key);
-  if (!signer_)
+  if (!credentials_->current())
     fail("{}: writing to S3 needs credentials but none were found ({}); pass them explicitly, set "
          "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure a profile in ~/.aws",
-         what, credentials_.source);
+         what, credentials_->source());
   if (bytes.size() >= options_.multipart_threshold) return put_multipart(key, bytes);
   auto response = send(what, {.method = "PUT",
                               .url = url_of(key),

@@ -23,7 +23,8 @@ namespace granary::io {
 
 struct S3Options {
   // Explicit credentials (e.g. a Lambda event's s3_credentials); otherwise the chain in
-  // io/credentials.hpp (environment, ~/.aws files, else anonymous).
+  // io/credentials.hpp (environment, ~/.aws profile, container, instance, else anonymous),
+  // whose temporary keys are refreshed while the store lives.
   std::optional<s3::Credentials> credentials;
   bool anonymous = false;  // send unsigned requests even when the chain would find credentials
   std::string endpoint;  // e.g. "http://127.0.0.1:9000"; else AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL

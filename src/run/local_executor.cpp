@@ -219,15 +219,30 @@ class Pool {
   // Returns false when the worker was retired.
   bool assign(Worker& w) {
     w.task.reset();
-    if (stopping() || next_ >= tasks_.size()) {
-      ::close(w.fd);
-      retired_.push_back(w.pid);
+    while (!stopping() && next_ < tasks_.size()) {
+      const std::size_t i = next_++;
+      std::optional<json> prepared;
+      if (!prepare_task(i, prepared)) continue;
+      w.task = i;
+      // A failed send means the worker died; poll reports the hang-up and its exit status.
+      send_frame(w.fd, dump(prepared ? *prepared : tasks_[i]));
+      return true;
+    }
+    ::close(w.fd);
+    retired_.push_back(w.pid);
+    return false;
+  }
+
+  // Runs options.prepare for task i; false (the task recorded as FAILED) when it throws.
+  bool prepare_task(std::size_t i, std::optional<json>& prepared) {
+    if (!options_.prepare) return true;
+    try {
+      prepared = options_.prepare(tasks_[i]);
+      return true;
+    } catch (const std::exception& e) {
+      record(i, executor_failure(tasks_[i], fmt::format("could not prepare the task: {}", e.what())));
       return false;
     }
-    w.task = next_++;
-    // A failed send means the worker died; poll reports the hang-up and its exit status.
-    send_frame(w.fd, dump(tasks_[*w.task]));
-    return true;
   }
 
   // The signal handler may have run between poll and now: check its count, not a copy.
@@ -269,6 +284,7 @@ class Pool {
       json result;
       try {
         result = json::parse(*message);
+        if (options_.prepare && result.is_object() && result.contains("task")) result["task"] = tasks_[*w.task];
       } catch (const std::exception& e) {
         result = executor_failure(tasks_[*w.task], fmt::format("worker sent an unreadable result: {}", e.what()));
       }
@@ -348,7 +364,16 @@ PoolOutcome run_in_process(const std::vector<json>& tasks, const Handler& handle
   outcome.results.resize(tasks.size());
   std::size_t i = 0;
   for (; i < tasks.size() && InterruptScope::count() == 0; ++i) {
-    outcome.results[i] = run_task_guarded(handler, tasks[i]);
+    if (options.prepare) {
+      try {
+        outcome.results[i] = run_task_guarded(handler, options.prepare(tasks[i]));
+        if (outcome.results[i].is_object() && outcome.results[i].contains("task")) outcome.results[i]["task"] = tasks[i];
+      } catch (const std::exception& e) {
+        outcome.results[i] = executor_failure(tasks[i], fmt::format("could not prepare the task: {}", e.what()));
+      }
+    } else {
+      outcome.results[i] = run_task_guarded(handler, tasks[i]);
+    }
     if (options.on_result) options.on_result(i, outcome.results[i]);
   }
   if (i < tasks.size()) {

@@ -35,6 +35,11 @@ struct PoolOptions {
                                   // but a crash ends the run)
   // Called in the parent as each result arrives (completion order) with the task index.
   std::function<void(std::size_t index, const nlohmann::json& result)> on_result;
+  // Called in the parent just before a task goes to a worker; the worker gets what it
+  // returns (e.g. the payload plus keys that must be fresh when the task starts). What it
+  // adds stays out of the results: a result that carries its task carries the planned
+  // payload. A throw fails that task only.
+  std::function<nlohmann::json(const nlohmann::json& payload)> prepare;
 };
 
 struct PoolOutcome {

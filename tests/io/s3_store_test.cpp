@@ -395,7 +395,7 @@ class S3StoreCredentials : public testing::Test {
     std::ofstream(home.path() / ".aws" / name) << text;
   }
   test::TempDir home;
-  std::map<std::string, std::string> vars{{"HOME", home.path().string()}};
+  std::map<std::string, std::string> vars{{"HOME", home.path().string()}, {"AWS_EC2_METADATA_DISABLED", "true"}};
 };
 
 TEST_F(S3StoreCredentials, ExplicitBeatsEnvironmentBeatsFiles) {

@@ -222,6 +222,35 @@ TEST(RunLocalExecutor, SingleWorkerRunsInProcessUnlessAskedNotTo) {
   EXPECT_NE(forked.results[1].at("pid").get<long>(), static_cast<long>(getpid()));
 }
 
+// prepare runs in the parent as each task is handed out (e.g. to add fresh keys); what it
+// adds reaches the handler but not the results, and a throw fails only that task.
+TEST(RunLocalExecutor, PrepareAddsToTheTaskAsItStartsButNotToResults) {
+  for (int workers : {1, 2}) {
+    PoolOptions options;
+    options.workers = workers;
+    const pid_t parent = ::getpid();
+    int prepared = 0;
+    options.prepare = [&](const json& p) {
+      EXPECT_EQ(::getpid(), parent);
+      if (p.at("i") == 2) throw std::runtime_error("the keys could not be fetched");
+      json q = p;
+      q["secret"] = "fresh-" + std::to_string(++prepared);
+      return q;
+    };
+    auto outcome = run_local(numbered_tasks(5), [](const json& p) -> json {
+      if (p.at("i") == 4) throw std::runtime_error("task 4 fails");
+      return {{"status", "SUCCESS"}, {"seen", p.at("secret")}};
+    }, options);
+    EXPECT_EQ(prepared, 4) << workers;  // once per task handed out, in order
+    EXPECT_EQ(outcome.results[0].at("seen"), "fresh-1") << workers;
+    EXPECT_EQ(outcome.results[3].at("seen"), "fresh-3") << workers;
+    EXPECT_EQ(outcome.results[2].at("status"), "FAILED");
+    EXPECT_EQ(outcome.results[2].at("error"), "could not prepare the task: the keys could not be fetched");
+    EXPECT_EQ(outcome.results[4].at("status"), "FAILED");
+    EXPECT_EQ(outcome.results[4].at("task"), json({{"i", 4}})) << "the planned task, without what prepare added";
+  }
+}
+
 TEST(RunLocalExecutor, NonObjectResultIsAFailure) {
   PoolOptions options;
   options.workers = 1;

@@ -13,6 +13,12 @@
 namespace granary::test {
 namespace fs = std::filesystem;
 
+namespace {
+// Also when the binary is run by hand: no test, nor a granary it starts, may ask the EC2
+// metadata address. Tests of instance metadata point their EnvLookup at a loopback server.
+[[maybe_unused]] const bool g_no_instance_metadata = [] { return ::setenv("AWS_EC2_METADATA_DISABLED", "true", 1) == 0; }();
+}  // namespace
+
 std::optional<fs::path> real_data_dir() {
   const char* env = std::getenv("GRANARY_TEST_DATA");
   fs::path dir = env && *env ? fs::path(env) : fs::path(GRANARY_TEST_DATA_DEFAULT);

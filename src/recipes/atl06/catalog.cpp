@@ -90,10 +90,10 @@ void write_catalog(const Catalog& catalog, const std::string& path) {
   files::write_atomic(path, catalog_text(catalog));
 }
 
-GranuleScan scan_granule(const std::string& path, int parent_order) {
+GranuleScan scan_granule(const std::string& path, int parent_order, const io::S3Options& s3) {
   GranuleScan scan{path, {}, std::nullopt};
   try {
-    scan.cells = granule_parent_cells(path, parent_order);
+    scan.cells = granule_parent_cells(path, parent_order, s3);
   } catch (const UnavailableError& e) {
     scan.error = e.what();
     scan.unavailable = true;
@@ -174,10 +174,10 @@ std::vector<std::string> local_directory_granules(const fs::path& dir) {
   return out;
 }
 
-std::vector<std::string> store_granules(const std::string& uri) {
+std::vector<std::string> store_granules(const std::string& uri, const io::S3Options& s3) {
   std::string root = uri;
   while (root.size() > 5 && root.back() == '/') root.pop_back();
-  auto store = io::open_store(root);
+  auto store = io::open_s3_store(root, s3);
   std::vector<std::string> out;
   for (const auto& object : store->list(""))
     if (is_h5(object.key)) out.push_back(root + "/" + object.key);
@@ -186,7 +186,7 @@ std::vector<std::string> store_granules(const std::string& uri) {
 
 }  // namespace
 
-std::vector<std::string> list_granules(const std::vector<std::string>& inputs) {
+std::vector<std::string> list_granules(const std::vector<std::string>& inputs, const io::S3Options& s3) {
   std::vector<std::string> out;
   std::unordered_set<std::string> seen;
   auto add = [&](const std::string& g) {
@@ -198,7 +198,7 @@ std::vector<std::string> list_granules(const std::vector<std::string>& inputs) {
         add(input);
         continue;
       }
-      auto found = store_granules(input);
+      auto found = store_granules(input, s3);
       if (found.empty()) fail("{}: no *.h5 objects under this prefix", input);
       for (const auto& g : found) add(g);
       continue;

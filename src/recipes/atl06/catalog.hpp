@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/s3_store.hpp"
+
 namespace granary::atl06 {
 
 struct Catalog {
@@ -45,7 +47,7 @@ struct GranuleScan {
 };
 
 // Scans one granule with granule_parent_cells; an exception becomes `error`.
-GranuleScan scan_granule(const std::string& path, int parent_order);
+GranuleScan scan_granule(const std::string& path, int parent_order, const io::S3Options& s3 = {});
 nlohmann::json to_json(const GranuleScan& scan);
 GranuleScan scan_from_json(const nlohmann::json& j);
 
@@ -62,7 +64,8 @@ Catalog build_catalog_from_granules(const std::vector<std::string>& paths, int p
 // path); an s3:// URI ending in .h5 is one granule, any other is a prefix whose *.h5
 // objects are listed through io::open_store (sorted by key); a local file is one granule. Repeated granules are kept once,
 // at their first position. Throws granary::Error for a missing local input or an empty result.
-std::vector<std::string> list_granules(const std::vector<std::string>& inputs);
+// `s3` says how s3:// prefixes are listed.
+std::vector<std::string> list_granules(const std::vector<std::string>& inputs, const io::S3Options& s3 = {});
 
 // "2024-05-01T12:34:56", local time, as Python's datetime.now().isoformat(timespec="seconds").
 std::string local_timestamp();

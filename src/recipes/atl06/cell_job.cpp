@@ -36,8 +36,23 @@ T optional_field(const json& e, const char* key, T fallback, const char* type_na
   return field<T>(e, key, type_name);
 }
 
-// {accessKeyId, secretAccessKey, sessionToken}. Messages name the field, never its value.
-io::s3::Credentials credentials_field(const json& e, const char* key) {
+bool has(const json& e, const char* key) { return e.contains(key) && !e[key].is_null(); }
+
+std::unique_ptr<io::Store> open_output_store(const CellJob& job) {
+  return io::is_s3_uri(job.store) ? io::open_s3_store(job.store, job.store_s3) : io::open_store(job.store);
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+json credentials_to_event(const io::s3::Credentials& keys) {
+  return {{"accessKeyId", keys.access_key_id}, {"secretAccessKey", keys.secret_access_key}, {"sessionToken", keys.session_token}};
+}
+
+io::s3::Credentials credentials_from_event(const json& e, const char* key) {
   const json& c = e[key];
   if (!c.is_object()) fail("event: {} must be an object {{accessKeyId, secretAccessKey, sessionToken}}", key);
   auto text = [&](const char* name, bool required) {
@@ -50,18 +65,6 @@ io::s3::Credentials credentials_field(const json& e, const char* key) {
   };
   return {text("accessKeyId", true), text("secretAccessKey", true), text("sessionToken", false)};
 }
-
-bool has(const json& e, const char* key) { return e.contains(key) && !e[key].is_null(); }
-
-std::unique_ptr<io::Store> open_output_store(const CellJob& job) {
-  return io::is_s3_uri(job.store) ? io::open_s3_store(job.store, job.store_s3) : io::open_store(job.store);
-}
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-}  // namespace
 
 CellJob parse_cell_event(const json& e) {
   if (!e.is_object()) fail("event: expected a JSON object, got {}", e.type_name());
@@ -108,9 +111,9 @@ CellJob parse_cell_event(const json& e) {
   const auto compression = optional_field<std::string>(e, "compression", "zstd", "\"zstd\" or \"none\"");
   if (compression != "zstd" && compression != "none") fail("event: compression must be \"zstd\" or \"none\", got \"{}\"", compression);
   j.compress = compression == "zstd";
-  if (has(e, "s3_credentials")) j.granule_s3.credentials = credentials_field(e, "s3_credentials");
+  if (has(e, "s3_credentials")) j.granule_s3.credentials = credentials_from_event(e, "s3_credentials");
   if (has(e, "output_credentials")) {
-    j.store_s3.credentials = credentials_field(e, "output_credentials");
+    j.store_s3.credentials = credentials_from_event(e, "output_credentials");
     const json& o = e["output_credentials"];
     j.store_s3.endpoint = optional_field<std::string>(o, "endpointUrl", "", "a string (URL)");
     j.store_s3.region = optional_field<std::string>(o, "region", "", "a string");

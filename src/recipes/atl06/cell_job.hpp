@@ -52,6 +52,11 @@ struct CellJob {
   io::S3Options store_s3;    // how an s3:// store is written (output_credentials)
 };
 
+// An event's {accessKeyId, secretAccessKey, sessionToken} object (s3_credentials), both
+// ways. Messages name the field, never its value.
+nlohmann::json credentials_to_event(const io::s3::Credentials& keys);
+io::s3::Credentials credentials_from_event(const nlohmann::json& event, const char* key);
+
 // Validates an event; throws granary::Error ("event: ...") naming the bad or missing field.
 CellJob parse_cell_event(const nlohmann::json& event);
 

@@ -12,11 +12,11 @@
 
 namespace granary::atl06 {
 
-std::vector<std::int64_t> granule_parent_cells(const std::string& uri, int parent_order) {
+std::vector<std::int64_t> granule_parent_cells(const std::string& uri, int parent_order, const io::S3Options& s3) {
   if (parent_order < 0 || parent_order > healpix::kMaxOrder) fail("parent order {} is outside 0..{}", parent_order, healpix::kMaxOrder);
   // Positions only; every chunk of every beam is read (the catalog must see every segment),
   // decoded on worker threads.
-  const Granule g = open_granule(uri, {.values = false, .delta_time = false});
+  const Granule g = open_granule(uri, {.values = false, .delta_time = false}, s3);
   struct Piece {
     std::size_t beam;
     std::uint64_t chunk;
