@@ -265,15 +265,16 @@ TEST_F(EccoS3, MixedLocalAndS3Locations) {
   ASSERT_EQ(rb.exit_code, 0) << rb.out << rb.err;
   expect_s3_products("s3://out/mixed-b", "mixed-b");
   EXPECT_FALSE(has_s3_colon_directory(b.parent_path()));
-  // Metadata local, its PO.DAAC table on S3.
+  // Metadata local, its PO.DAAC table on S3 (everything else on S3).
   const auto csv = files_under(demo() / "metadata");
   std::string table;
   for (const auto& f : csv)
     if (f.size() > 4 && f.compare(f.size() - 4, 4, ".csv") == 0) table = f;
   ASSERT_FALSE(table.empty());
-  auto c = write_config("mixed-c", {{"podaac_csv", "s3://ecco/metadata/" + table},
-                                    {"metadata_dir", (demo() / "metadata").string()},
-                                    {"processed_output_dir", "s3://out/mixed-c"}});
+  auto locations = all_on_s3("s3://out/mixed-c");
+  locations["metadata_dir"] = (demo() / "metadata").string();
+  locations["podaac_csv"] = "s3://ecco/metadata/" + table;
+  auto c = write_config("mixed-c", locations);
   auto rc = run(c);
   ASSERT_EQ(rc.exit_code, 0) << rc.out << rc.err;
   expect_s3_products("s3://out/mixed-c", "mixed-c");
