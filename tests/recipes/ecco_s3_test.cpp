@@ -378,6 +378,36 @@ TEST_F(EccoS3, Injected503sAreRetriedAndTheRunSucceeds) {
   expect_s3_products(out, "retried");
 }
 
+TEST_F(EccoS3, FactorsAndRegridReadAndWriteS3) {
+  const std::string env = server_->env(kKeys);
+  auto f = test::run_command(env + test::granary_binary() +
+                             " ecco factors --grid s3://ecco/grid --out s3://out/tools/factors.bin");
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  auto store = io::open_s3_store("s3://out/tools", server_->options(kKeys));
+  const fs::path factors = *dir_ / "tools-factors.bin";
+  files::write_atomic(factors, store->get("factors.bin"));
+  // The same factors as from the local grid, but for the grid directory they name.
+  EXPECT_EQ(store->size("factors.bin"), fs::file_size(demo() / "factors.bin") - (demo() / "grid").string().size() +
+                                            std::string("s3://ecco/grid").size());
+  const auto field = demo() / "model_output/diags_monthly/THETA_mon_mean/THETA_mon_mean.0000000732.data";
+  auto r = test::run_command(env + test::granary_binary() + " ecco regrid --factors " + factors.string() +
+                             " --field " + field.string() + " --grid s3://ecco/grid --out s3://out/tools/THETA.nc");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto local = test::run_granary("ecco regrid --factors " + factors.string() + " --field " + field.string() +
+                                 " --grid " + (demo() / "grid").string() + " --out " + (*dir_ / "THETA.nc").string());
+  ASSERT_EQ(local.exit_code, 0) << local.err;
+  files::write_atomic(*dir_ / "tools-s3" / "THETA.nc", store->get("THETA.nc"));
+  EXPECT_EQ(first_difference(dump_without_stamps(*dir_ / "tools-s3" / "THETA.nc"), dump_without_stamps(*dir_ / "THETA.nc")),
+            "");
+  for (const auto& args : {std::string(" ecco factors --grid gs://b/grid --out x.bin"),
+                           std::string(" ecco factors --grid s3://ecco/grid --out s3:/out/x.bin")}) {
+    auto e = test::run_command("cd '" + dir_->path().string() + "' && " + env + test::granary_binary() + args);
+    EXPECT_NE(e.exit_code, 0) << args;
+    EXPECT_NE(e.err.find("only local paths and s3://bucket/key URIs are supported"), std::string::npos) << e.err;
+    EXPECT_FALSE(has_s3_colon_directory(dir_->path()));
+  }
+}
+
 // Forked workers (-j 4) each read and write S3 after the parent listed the model output and
 // loaded the grid, metadata and factors from S3 (fork safety of the S3 connections).
 TEST_F(EccoS3, ParallelWorkersS3ToS3GiveTheLocalProducts) {
