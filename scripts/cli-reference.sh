@@ -17,7 +17,7 @@ Conventions shared by all commands:
 * `--out` is what a command writes (a file, a directory or a store; `s3://` where noted),
   always atomically: a temporary name renamed into place, or a completed multipart upload.
 * `-j N` is the parallelism: `--workers` (processes) for `run` and `catalog`, `--threads`
-  for single jobs.
+  for single jobs; a whole number from 1 to 1024, or 0 (the default) for one per core.
 * `--report PATH` is the JSON run report of `ecco run` and `atl06 run`; `granary report PATH`
   summarises it.
 * `--dry-run` prints the plan and writes nothing; `--overwrite` redoes finished work
@@ -29,7 +29,8 @@ Conventions shared by all commands:
   3 internal error.
 * Environment: the usual `AWS_*` variables for `s3://` (credentials chain, region, endpoint;
   see [storage.md](storage.md)); `GRANARY_COASTLINES` (a GSHHG `binned_GSHHS_*.nc` for quicklook); `GRANARY_TEST_DATA`
-  (tests: the real data, default `../shared/data`).
+  (tests: the real data, default `../shared/data`); `NO_COLOR` (set and not empty: no colours
+  nor other escape sequences on a terminal, see https://no-color.org).
 * The ECCO `config.yaml` keys are listed in [ecco.md](ecco.md#configyaml); the ATL06 job
   event (magg's Lambda event) in [atl06.md](atl06.md).
 HEAD

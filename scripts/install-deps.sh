@@ -11,7 +11,7 @@ BUILD_PACKAGES=(
   libnetcdf-dev netcdf-bin libhdf5-dev hdf5-tools
   libnanoflann-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
   libdeflate-dev libzstd-dev libblosc-dev zlib1g-dev libtbb-dev
-  libcurl4-openssl-dev libssl-dev libchealpix-dev libpng-dev libproj-dev
+  libcurl4-openssl-dev libssl-dev libpugixml-dev libchealpix-dev libpng-dev libproj-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gmt-gshhg-low  # coastlines for granary quicklook (GSHHG, read directly; GMT itself is not needed)
 )
@@ -19,6 +19,7 @@ BUILD_PACKAGES=(
 CHECK_PACKAGES=(
   python3-numpy python3-scipy python3-pandas python3-xarray python3-netcdf4 python3-h5py
   python3-healpy python3-zarr python3-numcodecs python3-pyresample cdo hyperfine time
+  awscli  # the AWS CLI lists and reads granary's S3 outputs in the tests, as users will
 )
 
 want=()
@@ -47,4 +48,12 @@ ZARRITA="$(cd "$(dirname "$0")/.." && pwd)/tools/zarrita"
 if [ ! -d "$ZARRITA/node_modules/zarrita" ] || [ "$ZARRITA/package-lock.json" -nt "$ZARRITA/node_modules" ]; then
   echo "install-deps: npm ci (tools/zarrita)"
   npm ci --prefix "$ZARRITA" --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
+# @20minutes/s3rver: a third-party S3 implementation (verifies SigV4) that the S3 tests run
+# both recipes against, beside the project's own strict server. Pinned by its package-lock.
+S3RVER="$(cd "$(dirname "$0")/.." && pwd)/tools/s3rver"
+if [ ! -d "$S3RVER/node_modules/@20minutes/s3rver" ] || [ "$S3RVER/package-lock.json" -nt "$S3RVER/node_modules" ]; then
+  echo "install-deps: npm ci (tools/s3rver)"
+  npm ci --prefix "$S3RVER" --no-audit --no-fund --loglevel=error >/dev/null
 fi

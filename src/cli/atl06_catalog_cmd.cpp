@@ -1,6 +1,7 @@
 // granary atl06 catalog: which granules touch which parent cell (magg's catalog.json).
 //   --granules DIR|s3://PREFIX|FILE...    from the granules' points (exact; -j worker processes)
 //   --cmr --cycle N                       from CMR footprints of cycle N (no granule is read)
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <sstream>
@@ -10,11 +11,13 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.hpp"
+#include "cli/parallelism_option.hpp"
 #include "io/http_client.hpp"
 #include "recipes/atl06/catalog.hpp"
 #include "recipes/atl06/cmr.hpp"
 #include "run/local_executor.hpp"
 #include "util/error.hpp"
+#include "util/unavailable_error.hpp"
 
 namespace granary::cli {
 namespace {
@@ -87,6 +90,14 @@ atl06::Catalog catalog_from_granules(const CatalogOptions& opt) {
     scan.granule = granules[i];  // also for results the executor wrote (a crashed worker)
     scans.push_back(std::move(scan));
   }
+  auto unavailable = std::count_if(scans.begin(), scans.end(), [](const auto& s) { return s.unavailable; });
+  if (unavailable > 0) {
+    auto first = std::find_if(scans.begin(), scans.end(), [](const auto& s) { return s.unavailable; });
+    throw UnavailableError(fmt::format(
+        "catalog: {} granule(s) could not be read because storage stayed unavailable after retries; nothing "
+        "written, run the same command again (first: {})",
+        unavailable, first->error.value_or("")));
+  }
   return atl06::catalog_from_scans(scans, opt.parent_order, "points");
 }
 
@@ -147,8 +158,7 @@ void add_atl06_catalog_command(CLI::App& atl06) {
       ->check(CLI::Range(0, 18))
       ->capture_default_str();
   cmd->add_option("--out", opt->out, "Catalog JSON to write (atomically)")->required();
-  cmd->add_option("-j,--workers", opt->workers, "Worker processes scanning granules (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+  add_parallelism_option(*cmd, "-j,--workers", opt->workers, "Worker processes scanning granules (default: all cores)");
   cmd->callback([opt] { run_catalog(*opt); });
 }
 

@@ -13,6 +13,8 @@
 #include <tbb/global_control.h>
 
 #include "cli/commands.hpp"
+#include "cli/parallelism_option.hpp"
+#include "io/store.hpp"
 #include "recipes/atl06/cell_job.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
@@ -56,6 +58,12 @@ json read_event(const std::string& source) {
   }
 }
 
+// Temporaries of runs killed with -9 would stay forever in a local store: no rename claims them.
+void remove_stale_temporaries(const std::string& store_uri) {
+  if (io::is_s3_uri(store_uri)) return;
+  if (auto local = io::open_store(store_uri)->local_path("")) files::remove_stale_temporaries(*local);
+}
+
 void run_cell(const CellOptions& o) {
   std::unique_ptr<tbb::global_control> threads;
   if (o.threads > 0) threads = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, o.threads);
@@ -64,6 +72,7 @@ void run_cell(const CellOptions& o) {
     json response;
     try {
       auto job = atl06::parse_cell_event(read_event(o.event));
+      remove_stale_temporaries(job.store);
       auto result = atl06::run_cell_job(job);
       response = atl06::magg_response(result);
       exit_code = result["status"] == "SUCCESS" ? 0 : 1;
@@ -78,6 +87,7 @@ void run_cell(const CellOptions& o) {
   }
   if (o.parent == 0 || o.out.empty()) fail("atl06 cell: give --parent and --out (or --event FILE|- with a magg event)");
   auto job = atl06::parse_cell_event(event_from_options(o));
+  remove_stale_temporaries(job.store);
   // --csv: the oracle's child-rows CSV as well (for comparisons with goldens and other tools).
   auto result = atl06::run_cell_job(job, [&](const atl06::CellResult& cell) {
     if (!o.csv.empty()) files::write_atomic(o.csv, atl06::child_rows_csv(job.parent, job.child_order, cell.stats, true));
@@ -120,7 +130,7 @@ void add_atl06_cell_command(CLI::App& atl06) {
   cmd->add_option("--compression", o->compression, "Chunk compression of a new store")->check(CLI::IsMember({"zstd", "none"}))->capture_default_str();
   cmd->add_flag("--skip-bad-granules", o->skip_bad, "Write the cell even if some granules cannot be read (they are reported)");
   cmd->add_option("--csv", o->csv, "Also write the non-empty child rows as CSV (the oracle's columns)");
-  cmd->add_option("-j,--threads", o->threads, "Threads (default: all cores)");
+  add_parallelism_option(*cmd, "-j,--threads", o->threads, "Threads (default: all cores)");
   cmd->callback([o] { run_cell(*o); });
 }
 

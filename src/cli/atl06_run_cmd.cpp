@@ -14,6 +14,7 @@
 #include <tbb/global_control.h>
 
 #include "cli/commands.hpp"
+#include "cli/parallelism_option.hpp"
 #include "formats/zarr/zarr.hpp"
 #include "grids/healpix/morton.hpp"
 #include "io/store.hpp"
@@ -26,6 +27,7 @@
 #include "run/report.hpp"
 #include "run/report_summary.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
 
 namespace granary::cli {
 namespace {
@@ -128,6 +130,8 @@ void run_atl06_run(const RunOptions& o) {
     print_plan(cells, layout, o, existing.has_value());
     return;
   }
+  // Temporaries of runs killed with -9 would stay forever: no later rename claims them.
+  if (auto local = store->local_path("")) files::remove_stale_temporaries(*local);
   atl06::create_store(*store, layout);  // or check that the existing store has this layout
 
   std::vector<json> payloads;
@@ -204,7 +208,7 @@ void add_atl06_run_command(CLI::App& atl06) {
   auto* cmd = atl06.add_subcommand("run", "Process every parent cell of a catalog into one Zarr store (parallel, resumable)");
   cmd->add_option("--catalog", o->catalog, "Catalog JSON (see `granary atl06 catalog`)")->required()->check(CLI::ExistingFile);
   cmd->add_option("--out", o->out, "Output Zarr store (path or s3://bucket/prefix)")->required();
-  cmd->add_option("-j,--workers", o->workers, "Worker processes (default: number of cores; 1 runs in-process)")->check(CLI::PositiveNumber);
+  add_parallelism_option(*cmd, "-j,--workers", o->workers, "Worker processes (default: number of cores; 1 runs in-process)");
   cmd->add_option("--max-cells", o->max_cells, "Only the first N parent cells of the catalog");
   cmd->add_option("--morton-cell,--parent", o->morton_cell, "Only this parent cell (morton index)");
   cmd->add_flag("--dry-run", o->dry_run, "Print the plan (cells, granules, what is done already) and exit");

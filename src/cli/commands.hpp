@@ -1,11 +1,19 @@
 #pragma once
 // Each recipe/tool adds its subcommands. A command's callback sets `exit_code`
 // (0 ok, 1 some jobs failed, 2 bad usage or input). Each command lives in its own file.
+#include <stdexcept>
+
 #include <CLI/CLI.hpp>
 
 namespace granary::cli {
 
 extern int exit_code;
+
+// A command line CLI11 accepts but granary does not (a bad -j, an unknown command): main
+// prints "granary: <message>" on one line and exits 2, like any bad command line.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 void add_ecco_commands(CLI::App& root);
 // granary ecco factors (cli/ecco_factors_cmd.cpp), regrid (cli/ecco_regrid_cmd.cpp)

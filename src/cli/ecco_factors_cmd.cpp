@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/ecco_uri_option.hpp"
+#include "cli/parallelism_option.hpp"
 #include "grids/llc/grid.hpp"
 #include "io/store.hpp"
 #include "ops/regrid/factors.hpp"
@@ -102,7 +103,7 @@ void add_ecco_factors_command(CLI::App& ecco) {
       ->capture_default_str();
   cmd->add_option("--levels", opt->levels, "Number of levels (default: all levels of the grid)")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("-j,--threads", opt->threads, "Search threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  add_parallelism_option(*cmd, "-j,--threads", opt->threads, "Search threads (default: all cores)");
   cmd->callback([opt] { run_factors(*opt); });
 }
 

@@ -13,6 +13,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/ecco_uri_option.hpp"
+#include "cli/parallelism_option.hpp"
 #include "formats/mds/reader.hpp"
 #include "formats/netcdf/writer.hpp"
 #include "grids/llc/grid.hpp"
@@ -209,7 +210,7 @@ void add_ecco_regrid_command(CLI::App& ecco) {
   cmd->add_option("--deflate-level", opt->deflate, "zlib level of the data variable, 0 = uncompressed")
       ->check(CLI::Range(0, 9))
       ->capture_default_str();
-  cmd->add_option("-j,--threads", opt->threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  add_parallelism_option(*cmd, "-j,--threads", opt->threads, "Threads (default: all cores)");
   cmd->callback([opt] {
     std::unique_ptr<tbb::global_control> limit;
     if (opt->threads > 0)

@@ -23,6 +23,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.hpp"
+#include "cli/parallelism_option.hpp"
 #include "io/store.hpp"
 #include "recipes/ecco/config.hpp"
 #include "recipes/ecco/jobs_file.hpp"
@@ -39,6 +40,7 @@
 #include "run/report.hpp"
 #include "run/report_summary.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
 
 namespace granary::cli {
 namespace fs = std::filesystem;
@@ -425,6 +427,8 @@ void run_run_command(const RunOptions& opt) {
     return;
   }
   if (opt.require_input) confirm_jobs(plans, opt);
+  // Temporaries of runs killed with -9 would stay forever: no later rename claims them.
+  if (!io::is_s3_uri(config.processed_output_dir)) files::remove_stale_temporaries(config.processed_output_dir);
 
   std::vector<json> payloads;
   std::vector<std::string> job_keys;
@@ -523,8 +527,7 @@ void add_ecco_run_command(CLI::App& ecco) {
   auto* cmd = ecco.add_subcommand("run", "Run the jobs of a jobs file: ECCO products in a local process pool");
   cmd->add_option("--config", opt->config, "Run config YAML")->required()->check(CLI::ExistingFile);
   cmd->add_option("--jobs", opt->jobs, "Jobs file (see `granary ecco jobs`)")->required()->check(CLI::ExistingFile);
-  cmd->add_option("-j,--workers", opt->workers, "Worker processes (default: number of cores; 1 runs in-process)")
-      ->check(CLI::PositiveNumber);
+  add_parallelism_option(*cmd, "-j,--workers", opt->workers, "Worker processes (default: number of cores; 1 runs in-process)");
   cmd->add_flag("--dry-run", opt->dry_run, "Print the plan (jobs, timesteps, output files) and exit");
   cmd->add_flag("--require-input", opt->require_input, "Ask before each job: y(es), n(o), a(ll), q(uit)");
   cmd->add_flag("--overwrite", opt->overwrite, "Rewrite outputs that exist (default: skip them)");

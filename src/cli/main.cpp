@@ -1,12 +1,17 @@
 // granary: Earth-science granules -> analysis-ready gridded datasets.
 // Exit codes: 0 success, 1 some jobs failed (the rest finished; see the run report),
 // 2 bad input (command line, files, config), 3 internal error.
+#include <cstdio>
 #include <exception>
 #include <iostream>
+#include <string>
+
+#include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/unknown_command.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -20,6 +25,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("granary ") + GRANARY_VERSION);
   app.require_subcommand(1);
   std::string log_format = "text", log_level = "info";
+  // Until the flags are read, messages (e.g. about the command line) go through the same
+  // sink, so NO_COLOR holds for them too.
+  log::setup(log::Format::Text, log_level);
   app.add_option("--log-format", log_format, "Log lines as text (default) or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
@@ -36,9 +44,18 @@ int main(int argc, char** argv) {
   cli::add_report_command(app);
   try {
     app.parse(argc, argv);
+  } catch (const cli::UsageError& e) {
+    fmt::print(stderr, "granary: {}\n", e.what());
+    return 2;
   } catch (const CLI::ParseError& e) {
     // --help and --version print and succeed; a bad command line is bad input (exit 2), like
     // every other input error.
+    if (e.get_exit_code() != 0) {
+      if (auto message = cli::unknown_command_message(app)) {
+        fmt::print(stderr, "granary: {}\n", *message);
+        return 2;
+      }
+    }
     const int printed = app.exit(e);
     return printed == 0 ? 0 : 2;
   } catch (const Error& e) {

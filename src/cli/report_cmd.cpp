@@ -1,5 +1,6 @@
 // granary report REPORT.json: a run report (ECCO or ATL06) summarised for a person: how the
-// run ended, the slowest jobs, failures grouped by reason, and the command to run next.
+// run ended, the slowest jobs, failures grouped by reason, the read economy (ATL06: bytes
+// fetched and needed, amplification, requests) and the command to run next.
 #include <fstream>
 #include <iostream>
 #include <memory>

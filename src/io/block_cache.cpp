@@ -27,8 +27,9 @@ void BlockCache::read(std::uint64_t offset, std::span<std::byte> out) {
   const std::uint64_t inside = offset >= size ? 0 : std::min<std::uint64_t>(out.size(), size - offset);
   std::fill(out.begin() + static_cast<std::ptrdiff_t>(inside), out.end(), std::byte{0});
   if (inside == 0) return;
+  bytes_.note_needed(offset, inside);
   const std::uint64_t end = offset + inside;
-  if (inside >= options_.block_size) {
+  if (inside >= options_.direct_size) {
     bytes_.read(offset, out.first(inside));
     ++stats_.fetches;
     stats_.fetched_bytes += inside;
@@ -53,7 +54,11 @@ void BlockCache::read(std::uint64_t offset, std::span<std::byte> out) {
     ++stats_.hits;
     return;
   }
-  // The missing blocks in one request (a read smaller than a block spans at most two).
+  // The missing blocks in one request, with the blocks after them that libhdf5 is likely to
+  // read next (the rest of a metadata island).
+  const std::uint64_t last_block = (size - 1) / block;
+  for (std::size_t n = 0; n < options_.read_ahead && *last_missing < last_block && !index_.count(*last_missing + 1); ++n)
+    ++*last_missing;
   const std::uint64_t start = *first_missing * block;
   std::vector<std::byte> fetched(std::min((*last_missing + 1) * block, size) - start);
   bytes_.read(start, fetched);

@@ -1,5 +1,7 @@
 #include "io/http_client.hpp"
 
+#include <unistd.h>
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -71,12 +73,22 @@ bool retryable_error(CURLcode code) {
 HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)) {
   global_init();
   curl_ = curl_easy_init();
+  owner_ = ::getpid();
   if (!curl_) fail("libcurl: cannot create a handle");
 }
 
-HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+HttpClient::~HttpClient() {
+  if (owner_ == ::getpid()) curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
 
 HttpResponse HttpClient::get(const std::string& url, const HttpHeaders& headers) {
+  if (owner_ != ::getpid()) {
+    // Made before a fork: its connection belongs to the parent. Abandon it (a cleanup could
+    // shut down the parent's TLS session) and use a handle of this process's own.
+    curl_ = curl_easy_init();
+    owner_ = ::getpid();
+    if (!curl_) fail("libcurl: cannot create a handle");
+  }
   CURL* curl = static_cast<CURL*>(curl_);
   curl_slist* list = nullptr;
   for (const auto& [name, value] : headers) list = curl_slist_append(list, (name + ": " + value).c_str());

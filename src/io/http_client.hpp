@@ -46,6 +46,7 @@ class HttpClient {
  private:
   HttpOptions options_;
   void* curl_;  // CURL*, reused so connections are kept alive between pages
+  int owner_;   // the process that made curl_ (a forked child makes its own)
 };
 
 // Percent-encodes a query-string component (RFC 3986 unreserved characters stay).

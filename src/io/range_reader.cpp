@@ -4,14 +4,72 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 
 #include "io/s3_store.hpp"
 #include "io/store.hpp"
 #include "util/error.hpp"
 
 namespace granary::io {
+
+bool read_tracing_enabled() {
+  static const bool on = [] {
+    const char* dir = std::getenv("GRANARY_READ_TRACE");
+    return dir && *dir;
+  }();
+  return on;
+}
+
+RangeReader::RangeReader() : tracing_(read_tracing_enabled()) {}
+
+void RangeReader::count_fetch(std::uint64_t offset, std::uint64_t bytes) const {
+  bytes_fetched_.fetch_add(bytes, std::memory_order_relaxed);
+  requests_.fetch_add(1, std::memory_order_relaxed);
+  if (tracing_.load(std::memory_order_relaxed)) {
+    std::lock_guard lock(mutex_);
+    trace_.push_back({TracedRead::Kind::Fetch, offset, bytes});
+  }
+}
+
+void RangeReader::note_needed(std::uint64_t offset, std::uint64_t length) const {
+  if (length == 0) return;
+  std::uint64_t lo = offset, hi = offset + length;
+  std::lock_guard lock(mutex_);
+  if (tracing_.load(std::memory_order_relaxed)) trace_.push_back({TracedRead::Kind::Need, offset, length});
+  // Merge with every stored interval that overlaps or touches [lo, hi).
+  auto it = needed_.upper_bound(lo);
+  if (it != needed_.begin() && std::prev(it)->second >= lo) --it;
+  while (it != needed_.end() && it->first <= hi) {
+    lo = std::min(lo, it->first);
+    hi = std::max(hi, it->second);
+    it = needed_.erase(it);
+  }
+  needed_.emplace(lo, hi);
+}
+
+std::uint64_t RangeReader::bytes_needed() const {
+  std::lock_guard lock(mutex_);
+  std::uint64_t total = 0;
+  for (const auto& [lo, hi] : needed_) total += hi - lo;
+  return total;
+}
+
+std::vector<TracedRead> RangeReader::trace() const {
+  std::lock_guard lock(mutex_);
+  return trace_;
+}
+
+void RangeReader::write_trace(const std::string& path) const {
+  std::ofstream out(path);
+  out << "# object " << name() << " size " << size() << "\n";
+  for (const auto& t : trace()) out << (t.kind == TracedRead::Kind::Need ? "need " : "fetch ") << t.offset << ' ' << t.length << '\n';
+  if (!out) fail("{}: cannot write the read trace", path);
+}
+
 namespace {
 
 class LocalFile final : public RangeReader {
@@ -38,7 +96,7 @@ class LocalFile final : public RangeReader {
       if (n <= 0) fail("{}: read failed at offset {} ({})", path_, offset + done, n < 0 ? std::strerror(errno) : "end of file");
       done += static_cast<std::size_t>(n);
     }
-    count_read(out.size());
+    count_fetch(offset, out.size());
   }
 
  private:
@@ -54,6 +112,7 @@ class StoreObject final : public RangeReader {
   StoreObject(std::shared_ptr<const Store> store, std::string key) : store_(std::move(store)), key_(std::move(key)) {
     name_ = store_->uri() + "/" + key_;
     auto s = store_->size(key_);
+    count_request();  // the HEAD
     if (!s) fail("{}: not found", name_);
     size_ = *s;
   }
@@ -63,7 +122,7 @@ class StoreObject final : public RangeReader {
     auto bytes = store_->get_range(key_, offset, out.size());
     if (bytes.size() != out.size()) fail("{}: short read at offset {}", name_, offset);
     std::memcpy(out.data(), bytes.data(), out.size());
-    count_read(out.size());
+    count_fetch(offset, out.size());
   }
 
  private:

@@ -1,9 +1,15 @@
 #include "io/s3_http.hpp"
 
+#include "io/s3_xml.hpp"
+
 #include <curl/curl.h>
 #include <openssl/evp.h>
 
+#include <pthread.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <charconv>
 #include <memory>
@@ -16,34 +22,63 @@
 namespace granary::io::s3 {
 namespace {
 
+// Bumped in every forked child: what a thread made in an older generation belongs to the
+// parent (or to a thread that no longer exists in this process).
+std::atomic<unsigned> g_generation{0};
+
+extern "C" void on_fork_child() { g_generation.fetch_add(1, std::memory_order_relaxed); }
+
 void init_curl_once() {
   static std::once_flag once;
   std::call_once(once, [] {
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) fail("libcurl: global initialisation failed");
+    if (pthread_atfork(nullptr, nullptr, on_fork_child) != 0) fail("cannot register the fork handler");
   });
 }
 
 // One easy handle per thread: connections (and TLS sessions) are reused across requests
-// without sharing a handle between threads.
+// without sharing a handle between threads or processes.
 class ThreadHandle {
  public:
-  ThreadHandle() : handle_(curl_easy_init()) {
-    if (!handle_) fail("libcurl: cannot create a handle");
+  ~ThreadHandle() {
+    // Only this process's own handle is cleaned up; an inherited one is left alone.
+    if (handle_ && generation_ == g_generation.load(std::memory_order_relaxed)) curl_easy_cleanup(handle_);
   }
-  ~ThreadHandle() { curl_easy_cleanup(handle_); }
   CURL* fresh() {
+    auto now = g_generation.load(std::memory_order_relaxed);
+    if (!handle_ || generation_ != now) {
+      handle_ = curl_easy_init();  // an inherited handle is abandoned on purpose, see the header
+      generation_ = now;
+      if (!handle_) fail("libcurl: cannot create a handle");
+    }
     curl_easy_reset(handle_);
     return handle_;
   }
 
  private:
-  CURL* handle_;
+  CURL* handle_ = nullptr;
+  unsigned generation_ = 0;
 };
 
 CURL* thread_handle() {
   init_curl_once();
   thread_local ThreadHandle handle;
   return handle.fresh();
+}
+
+// Backoff jitter: a random generator per thread, reseeded in a forked child so that
+// workers do not all retry at the same moments.
+std::mt19937_64& thread_rng() {
+  thread_local std::mt19937_64 rng;
+  thread_local std::optional<unsigned> seeded_in;
+  auto now = g_generation.load(std::memory_order_relaxed);
+  if (seeded_in != now) {
+    std::random_device device;
+    std::seed_seq seed{device(), device(), static_cast<unsigned>(::getpid()), now};
+    rng.seed(seed);
+    seeded_in = now;
+  }
+  return rng;
 }
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
@@ -90,6 +125,9 @@ bool curl_code_is_transient(CURLcode code) {
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
     case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_UNSUPPORTED_PROTOCOL:  // "Received HTTP/0.9 when not allowed": a garbled answer
+    case CURLE_BAD_CONTENT_ENCODING:
+    case CURLE_SEND_FAIL_REWIND:
       return true;
     default:
       return false;
@@ -121,76 +159,15 @@ std::string reason_phrase(long status) {
   }
 }
 
-std::string error_code(const HttpResponse& response) {
-  return xml_text(response.text(), "Code").value_or("");
-}
-
 // S3 reports some failures after "200 OK" has gone out; the body's root is then <Error>.
-bool body_is_error(const HttpResponse& response) {
-  auto text = response.text();
-  auto start = text.find('<');
-  if (start != std::string_view::npos && text.compare(start, 5, "<?xml") == 0) start = text.find('<', start + 1);
-  return start != std::string_view::npos && text.compare(start, 7, "<Error>") == 0;
-}
+bool body_is_error(const HttpResponse& response) { return parse_error(response.text()).has_value(); }
 
 std::chrono::milliseconds backoff(const RetryPolicy& policy, int failures) {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
+  auto& rng = thread_rng();
   auto cap = policy.initial_backoff.count() << std::min(failures, 20);
   cap = std::min<long long>(cap, policy.max_backoff.count());
   std::uniform_int_distribution<long long> pick(0, std::max<long long>(cap, 0));
   return std::chrono::milliseconds(pick(rng));
-}
-
-// "#38" or "#x26" -> 0x26; nullopt for anything else.
-std::optional<unsigned long> code_point(std::string_view entity) {
-  if (entity.size() < 2 || entity[0] != '#') return std::nullopt;
-  bool hex = entity[1] == 'x' || entity[1] == 'X';
-  auto digits = entity.substr(hex ? 2 : 1);
-  unsigned long value = 0;
-  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value, hex ? 16 : 10);
-  if (digits.empty() || error != std::errc() || end != digits.data() + digits.size() || value > 0x10FFFF)
-    return std::nullopt;
-  return value;
-}
-
-void append_utf8(std::string& out, unsigned long cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-std::string decode_entities(std::string_view raw) {
-  std::string out;
-  out.reserve(raw.size());
-  for (size_t i = 0; i < raw.size(); ++i) {
-    auto semi = raw[i] == '&' ? raw.find(';', i) : std::string_view::npos;
-    if (semi == std::string_view::npos) {
-      out += raw[i];
-      continue;
-    }
-    auto entity = raw.substr(i + 1, semi - i - 1);
-    if (entity == "amp") out += '&';
-    else if (entity == "lt") out += '<';
-    else if (entity == "gt") out += '>';
-    else if (entity == "quot") out += '"';
-    else if (entity == "apos") out += '\'';
-    else if (auto cp = code_point(entity)) append_utf8(out, *cp);
-    else out += raw.substr(i, semi - i + 1);  // unknown entity: keep it verbatim
-    i = semi;
-  }
-  return out;
 }
 
 }  // namespace
@@ -272,16 +249,20 @@ bool is_retryable(const HttpResponse& response) {
 }
 
 HttpResponse send_with_retries(const HttpRequest& request, const Signer* signer, const RetryPolicy& policy,
-                               const std::string& what) {
+                               const std::string& what, const ResponseCheck& check) {
   for (int attempt = 1;; ++attempt) {
     std::string problem;
     try {
       auto response = send_once(request, signer);
+      auto unusable = check && !is_retryable(response) ? check(response) : std::nullopt;
+      if (unusable) throw TransportError(*unusable, true);
       if (!is_retryable(response) || attempt >= policy.max_attempts) return response;
       problem = describe_error(response);
     } catch (const TransportError& e) {
       if (!e.retryable() || attempt >= policy.max_attempts)
-        fail("{}: {} {} failed after {} attempt(s): {}", what, request.method, request.url, attempt, e.what());
+        throw TransportError(fmt::format("{}: {} {} failed after {} attempt(s): {}", what, request.method,
+                                         request.url, attempt, e.what()),
+                             false);
       problem = e.what();
     }
     auto pause = backoff(policy, attempt - 1);
@@ -291,14 +272,19 @@ HttpResponse send_with_retries(const HttpRequest& request, const Signer* signer,
   }
 }
 
+std::string error_code(const HttpResponse& response) {
+  auto error = parse_error(response.text());
+  return error ? error->code : "";
+}
+
 std::string describe_error(const HttpResponse& response) {
-  auto text = response.text();
-  auto code = error_code(response);
-  std::string out = code.empty() ? fmt::format("{} {}", response.status, reason_phrase(response.status))
-                                 : fmt::format("{} {}: {}", response.status, code,
-                                               xml_text(text, "Message").value_or("(no message)"));
+  auto error = parse_error(response.text());
+  std::string out = !error || error->code.empty()
+                        ? fmt::format("{} {}", response.status, reason_phrase(response.status))
+                        : fmt::format("{} {}: {}", response.status, error->code,
+                                      error->message.empty() ? "(no message)" : error->message);
   auto region = response.header("x-amz-bucket-region");
-  if (region.empty()) region = xml_text(text, "Region").value_or("");
+  if (region.empty() && error) region = error->region;
   if (!region.empty()) out += fmt::format(" (the bucket is in region {}: set AWS_REGION={})", region, region);
   return out;
 }
@@ -343,55 +329,6 @@ std::string canonical_query(std::vector<std::pair<std::string, std::string>> par
   std::sort(params.begin(), params.end());
   std::string out;
   for (auto& [name, value] : params) out += (out.empty() ? "" : "&") + name + "=" + value;
-  return out;
-}
-
-std::vector<std::string_view> xml_elements(std::string_view xml, std::string_view tag) {
-  std::vector<std::string_view> out;
-  std::string open = "<" + std::string(tag);
-  std::string close = "</" + std::string(tag) + ">";
-  size_t pos = 0;
-  while ((pos = xml.find(open, pos)) != std::string_view::npos) {
-    size_t after = pos + open.size();
-    if (after >= xml.size()) break;
-    char next = xml[after];
-    if (next != '>' && next != '/' && !std::isspace(static_cast<unsigned char>(next))) {
-      pos = after;  // a longer name that merely starts with `tag`, e.g. <KeyCount> for <Key>
-      continue;
-    }
-    size_t gt = xml.find('>', after);
-    if (gt == std::string_view::npos) break;
-    if (xml[gt - 1] == '/') {  // <Tag/>
-      out.emplace_back();
-      pos = gt + 1;
-      continue;
-    }
-    size_t end = xml.find(close, gt + 1);
-    if (end == std::string_view::npos) break;
-    out.push_back(xml.substr(gt + 1, end - gt - 1));
-    pos = end + close.size();
-  }
-  return out;
-}
-
-std::optional<std::string> xml_text(std::string_view xml, std::string_view tag) {
-  auto found = xml_elements(xml, tag);
-  if (found.empty()) return std::nullopt;
-  return decode_entities(found.front());
-}
-
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
   return out;
 }
 

@@ -8,8 +8,16 @@
 // so callers build URLs in SigV4 canonical form (uri_encode, canonical_query) and we send
 // x-amz-content-sha256 ourselves: curl then uses it as the payload hash (it would
 // otherwise hash only POSTFIELDS, and S3 requires the header anyway).
+//
+// Fork safety: each thread keeps one curl handle so connections and TLS sessions are
+// reused, but a forked child must never touch what its parent created (the socket is
+// shared: both would read each other's responses). A pthread_atfork child handler bumps a
+// generation counter; a handle or random generator from an older generation is abandoned
+// (never cleaned up, which could send a TLS close_notify on the parent's connection) and a
+// fresh one is made.
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -20,6 +28,7 @@
 
 #include "io/credentials.hpp"
 #include "util/error.hpp"
+#include "util/unavailable_error.hpp"
 
 namespace granary::io::s3 {
 
@@ -40,10 +49,12 @@ struct HttpResponse {
   std::string_view text() const;
 };
 
-// No HTTP response arrived: connection refused or reset, timeout, TLS failure.
-class TransportError : public Error {
+// No usable HTTP response arrived: connection refused or reset, timeout, TLS failure, a
+// garbled or truncated answer (HTTP/0.9, short body), or one that is not the answer to
+// this request. Once retries are used up it is an UnavailableError: never bad input.
+class TransportError : public UnavailableError {
  public:
-  TransportError(const std::string& what, bool retryable) : Error(what), retryable_(retryable) {}
+  TransportError(const std::string& what, bool retryable) : UnavailableError(what), retryable_(retryable) {}
   bool retryable() const { return retryable_; }
 
  private:
@@ -64,11 +75,17 @@ struct RetryPolicy {
 // Sends once; signer == nullptr sends an unsigned (anonymous) request.
 HttpResponse send_once(const HttpRequest& request, const Signer* signer);
 
-// Sends, retrying connection errors, 429, 500, 502, 503, 504 and S3's SlowDown with
-// exponential backoff and full jitter. Returns the last response, whatever its status;
-// throws TransportError (naming `what`) when the last attempt got no response.
+// Says why a response that arrived is not a usable answer to the request (a 206 for
+// another range, a listing that is not XML), or nullopt when it is. Such a response is a
+// transport fault: retried, never reported as bad data.
+using ResponseCheck = std::function<std::optional<std::string>(const HttpResponse&)>;
+
+// Sends, retrying transport faults (including responses `check` rejects), 429, 500, 502,
+// 503, 504 and S3's SlowDown with exponential backoff and full jitter. Returns the last
+// response, whatever its status; throws TransportError (naming `what`) when the last
+// attempt got no usable response.
 HttpResponse send_with_retries(const HttpRequest& request, const Signer* signer, const RetryPolicy& policy,
-                               const std::string& what);
+                               const std::string& what, const ResponseCheck& check = {});
 
 bool is_retryable(const HttpResponse& response);
 
@@ -76,6 +93,8 @@ bool is_retryable(const HttpResponse& response);
 // body, "404 Not Found" for bodiless (HEAD) answers, plus a hint when the bucket lives in
 // another region.
 std::string describe_error(const HttpResponse& response);
+// S3's error code (<Code>) of an error response, or "".
+std::string error_code(const HttpResponse& response);
 
 std::string sha256_hex(std::span<const std::byte> bytes);
 
@@ -84,12 +103,5 @@ std::string sha256_hex(std::span<const std::byte> bytes);
 std::string uri_encode(std::string_view text, bool keep_slash);
 // "a=1&b=x%2Fy": pairs encoded and sorted by name, as SigV4 wants them.
 std::string canonical_query(std::vector<std::pair<std::string, std::string>> params);
-
-// Just enough XML for S3's fixed response shapes (ListBucketResult, Error,
-// InitiateMultipartUploadResult): they never nest an element inside one of the same name
-// and never use CDATA, so a scan for <tag>...</tag> is exact for them.
-std::vector<std::string_view> xml_elements(std::string_view xml, std::string_view tag);  // raw inner XML
-std::optional<std::string> xml_text(std::string_view xml, std::string_view tag);        // first, decoded
-std::string xml_escape(std::string_view text);
 
 }  // namespace granary::io::s3

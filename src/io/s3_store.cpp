@@ -9,7 +9,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "io/s3_xml.hpp"
 #include "util/error.hpp"
+#include "util/unavailable_error.hpp"
 
 namespace granary::io {
 namespace {
@@ -44,7 +46,7 @@ class S3Store final : public Store {
  private:
   std::string uri_of(const std::string& key) const { return fmt::format("s3://{}/{}{}", bucket_, prefix_, key); }
   std::string url_of(const std::string& key) const { return bucket_url_ + s3::uri_encode(prefix_ + key, true); }
-  HttpResponse send(const std::string& what, const HttpRequest& request) const;
+  HttpResponse send(const std::string& what, const HttpRequest& request, const s3::ResponseCheck& check = {}) const;
   [[noreturn]] void fail_response(const std::string& what, const HttpResponse& response) const;
 
   void put_multipart(const std::string& key, std::span<const std::byte> bytes);
@@ -62,6 +64,10 @@ class S3Store final : public Store {
   std::string prefix_;  // "" or "dir/sub/"
   std::string uri_;
   std::string bucket_url_;  // ends in '/'; an encoded key follows
+  // Bucket-level requests (ListObjectsV2) as the AWS SDKs and CLI send them: path style
+  // "{endpoint}/{bucket}?…" without a trailing slash, virtual-hosted "https://{host}/?…".
+  // Servers that normalise the path before checking SigV4 reject "/{bucket}/?…".
+  std::string bucket_level_url_;
   s3::ResolvedCredentials credentials_;
   std::optional<s3::Signer> signer_;  // nullopt: anonymous
 };
@@ -80,23 +86,62 @@ S3Store::S3Store(const std::string& uri, const S3Options& options) : options_(op
     fail("{}: multipart part size {} is below S3's minimum of 5 MiB", uri_, options_.part_size);
   if (options_.retry.max_attempts < 1) fail("{}: retry.max_attempts must be at least 1", uri_);
   auto region = options_.region.empty() ? s3::resolve_region() : options_.region;
-  bucket_url_ = s3_bucket_url(bucket_, options_.endpoint.empty() ? s3::resolve_endpoint() : options_.endpoint, region);
+  auto endpoint = options_.endpoint.empty() ? s3::resolve_endpoint() : options_.endpoint;
+  bucket_url_ = s3_bucket_url(bucket_, endpoint, region);
+  bool path_style = !endpoint.empty() || bucket_.find('.') != std::string::npos;
+  bucket_level_url_ = path_style ? bucket_url_.substr(0, bucket_url_.size() - 1) : bucket_url_;
   credentials_ = options_.anonymous ? s3::ResolvedCredentials{std::nullopt, "anonymous (by request)"}
                                     : s3::resolve_credentials(options_.credentials);
   if (credentials_.credentials) signer_ = s3::Signer{region, *credentials_.credentials};
   spdlog::debug("{}: S3 at {} (region {}); credentials: {}", uri_, bucket_url_, region, credentials_.describe());
 }
 
-HttpResponse S3Store::send(const std::string& what, const HttpRequest& request) const {
-  return s3::send_with_retries(request, signer_ ? &*signer_ : nullptr, options_.retry, what);
+HttpResponse S3Store::send(const std::string& what, const HttpRequest& request,
+                           const s3::ResponseCheck& check) const {
+  return s3::send_with_retries(request, signer_ ? &*signer_ : nullptr, options_.retry, what, check);
 }
 
 void S3Store::fail_response(const std::string& what, const HttpResponse& response) const {
   auto message = s3::describe_error(response);
-  auto code = s3::xml_text(response.text(), "Code");
+  auto code = s3::error_code(response);
   if (response.status == 401 || response.status == 403 || code == "ExpiredToken")  // ExpiredToken is a 400
     message += fmt::format(" (credentials: {})", credentials_.describe());
+  // Still throttled or failing after every retry: the service is unavailable, the input is fine.
+  if (s3::is_retryable(response))
+    throw UnavailableError(fmt::format("{}: {} (after {} attempts)", what, message, options_.retry.max_attempts));
   fail("{}: {}", what, message);
+}
+
+struct ContentRange {
+  std::uint64_t first = 0, last = 0, total = 0;
+};
+
+// "bytes 0-99/1000" (S3 always gives the total).
+std::optional<ContentRange> parse_content_range(std::string_view text) {
+  ContentRange r;
+  if (text.substr(0, 6) != "bytes ") return std::nullopt;
+  const char* p = text.data() + 6;
+  const char* end = text.data() + text.size();
+  auto number = [&](std::uint64_t& value, char stop) {
+    auto [next, error] = std::from_chars(p, end, value);
+    if (error != std::errc() || next == end || *next != stop) return false;
+    p = next + 1;
+    return true;
+  };
+  if (!number(r.first, '-') || !number(r.last, '/')) return std::nullopt;
+  auto [next, error] = std::from_chars(p, end, r.total);
+  if (error != std::errc() || next != end || r.last < r.first || r.last >= r.total) return std::nullopt;
+  return r;
+}
+
+// A status line and headers that arrived whole can still belong to a garbled exchange; these
+// checks catch what would otherwise pass for data.
+std::optional<std::string> check_content_length(const HttpResponse& response) {
+  auto declared = response.header("content-length");
+  if (response.status / 100 != 2 || declared.empty()) return std::nullopt;
+  if (declared != std::to_string(response.body.size()))
+    return fmt::format("the body has {} bytes but Content-Length said {}", response.body.size(), declared);
+  return std::nullopt;
 }
 
 std::vector<ObjectInfo> S3Store::list(const std::string& prefix) const {
@@ -106,22 +151,26 @@ std::vector<ObjectInfo> S3Store::list(const std::string& prefix) const {
   do {
     std::vector<std::pair<std::string, std::string>> query{{"list-type", "2"}, {"prefix", prefix_ + prefix}};
     if (!token.empty()) query.emplace_back("continuation-token", token);
-    auto response = send(what, {.method = "GET", .url = bucket_url_ + "?" + s3::canonical_query(query)});
+    s3::ListPage page;
+    auto parse = [&](const HttpResponse& r) -> std::optional<std::string> {
+      if (r.status != 200) return std::nullopt;
+      try {
+        page = s3::parse_list_page(r.text());
+        return std::nullopt;
+      } catch (const s3::MalformedResponse& e) {
+        return e.what();
+      }
+    };
+    auto response = send(what, {.method = "GET", .url = bucket_level_url_ + "?" + s3::canonical_query(query)}, parse);
     if (response.status != 200) fail_response(what, response);
-    auto text = response.text();
-    for (auto contents : s3::xml_elements(text, "Contents")) {
-      auto key = s3::xml_text(contents, "Key");
-      auto size = s3::xml_text(contents, "Size");
-      if (!key || !size) fail("{}: ListObjectsV2 answered a Contents without Key or Size", what);
-      if (key->compare(0, prefix_.size(), prefix_) != 0)
-        fail("{}: ListObjectsV2 answered key '{}' outside the prefix", what, *key);
+    for (auto& object : page.objects) {
+      if (object.key.compare(0, prefix_.size(), prefix_) != 0)
+        fail("{}: ListObjectsV2 answered key '{}' outside the prefix", what, object.key);
       // "dir/" objects are folder markers made by consoles, not data.
-      if (key->empty() || key->back() == '/') continue;
-      out.push_back({key->substr(prefix_.size()), parse_size(*size, what, "Size")});
+      if (object.key.empty() || object.key.back() == '/') continue;
+      out.push_back({object.key.substr(prefix_.size()), object.size});
     }
-    bool truncated = s3::xml_text(text, "IsTruncated").value_or("false") == "true";
-    token = truncated ? s3::xml_text(text, "NextContinuationToken").value_or("") : "";
-    if (truncated && token.empty()) fail("{}: ListObjectsV2 is truncated but gave no continuation token", what);
+    token = page.truncated ? page.next_token : "";
   } while (!token.empty());
   std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.key < b.key; });
   return out;
@@ -129,7 +178,10 @@ std::vector<ObjectInfo> S3Store::list(const std::string& prefix) const {
 
 std::optional<std::uint64_t> S3Store::size(const std::string& key) const {
   auto what = uri_of(key);
-  auto response = send(what, {.method = "HEAD", .url = url_of(key)});
+  auto response = send(what, {.method = "HEAD", .url = url_of(key)}, [](const HttpResponse& r) -> std::optional<std::string> {
+    if (r.status == 200 && r.header("content-length").empty()) return "a HEAD answer without Content-Length";
+    return std::nullopt;
+  });
   if (response.status == 404) return std::nullopt;
   if (response.status != 200) fail_response(what, response);
   return parse_size(response.header("content-length"), what, "Content-Length");
@@ -137,7 +189,7 @@ std::optional<std::uint64_t> S3Store::size(const std::string& key) const {
 
 std::vector<std::byte> S3Store::get(const std::string& key) const {
   auto what = uri_of(key);
-  auto response = send(what, {.method = "GET", .url = url_of(key)});
+  auto response = send(what, {.method = "GET", .url = url_of(key)}, check_content_length);
   if (response.status != 200) fail_response(what, response);
   return std::move(response.body);
 }
@@ -147,13 +199,29 @@ std::vector<std::byte> S3Store::get_range(const std::string& key, std::uint64_t 
   if (length == 0) return {};
   auto what = uri_of(key);
   auto end = offset + length;
-  auto response = send(what, {.method = "GET",
-                              .url = url_of(key),
-                              .headers = {fmt::format("Range: bytes={}-{}", offset, end - 1)}});
+  // A 206 must be the range asked for (cut short only where the object ends): anything else
+  // is another exchange's answer.
+  auto check = [&](const HttpResponse& r) -> std::optional<std::string> {
+    if (auto bad = check_content_length(r)) return bad;
+    if (r.status != 206) return std::nullopt;
+    auto range = r.header("content-range");
+    auto parsed = parse_content_range(range);
+    bool matches = parsed && parsed->first == offset &&
+                   (parsed->last == end - 1 || (parsed->last < end - 1 && parsed->last + 1 == parsed->total)) &&
+                   r.body.size() == parsed->last - parsed->first + 1;
+    if (!matches) return fmt::format("asked for bytes {}-{} but the answer is Content-Range '{}'", offset, end - 1, range);
+    return std::nullopt;
+  };
+  auto response = send(what,
+                       {.method = "GET",
+                        .url = url_of(key),
+                        .headers = {fmt::format("Range: bytes={}-{}", offset, end - 1)}},
+                       check);
   if (response.status == 416) {
-    auto actual = s3::xml_text(response.text(), "ActualObjectSize");
+    auto error = s3::parse_error(response.text());
+    auto actual = error ? error->actual_object_size : "";
     fail("{}: truncated: wanted bytes [{}, {}) but the object {}", what, offset, end,
-         actual ? "ends at " + *actual : std::string("is shorter"));
+         !actual.empty() ? "ends at " + actual : std::string("is shorter"));
   }
   if (response.status != 200 && response.status != 206) fail_response(what, response);
   auto& body = response.body;
@@ -199,13 +267,23 @@ void S3Store::put_multipart(const std::string& key, std::span<const std::byte> b
 
 std::string S3Store::create_upload(const std::string& key) const {
   auto what = uri_of(key);
-  auto response = send(what, {.method = "POST",
-                              .url = url_of(key) + "?" + s3::canonical_query({{"uploads", ""}}),
-                              .headers = {"Content-Type: application/octet-stream"}});
+  std::string upload_id;
+  auto parse = [&](const HttpResponse& r) -> std::optional<std::string> {
+    if (r.status != 200) return std::nullopt;
+    try {
+      upload_id = s3::parse_upload_id(r.text());
+      return std::nullopt;
+    } catch (const s3::MalformedResponse& e) {
+      return e.what();
+    }
+  };
+  auto response = send(what,
+                       {.method = "POST",
+                        .url = url_of(key) + "?" + s3::canonical_query({{"uploads", ""}}),
+                        .headers = {"Content-Type: application/octet-stream"}},
+                       parse);
   if (response.status != 200) fail_response(what, response);
-  auto upload_id = s3::xml_text(response.text(), "UploadId");
-  if (!upload_id || upload_id->empty()) fail("{}: CreateMultipartUpload answered without an UploadId", what);
-  return *upload_id;
+  return upload_id;
 }
 
 // Parts go up from a few threads at once (each thread has its own connection); the first
@@ -258,10 +336,7 @@ std::string S3Store::upload_part(const std::string& key, const std::string& uplo
 void S3Store::complete_upload(const std::string& key, const std::string& upload_id,
                               const std::vector<std::string>& etags) const {
   auto what = uri_of(key);
-  std::string xml = R"(<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">)";
-  for (std::size_t i = 0; i < etags.size(); ++i)
-    xml += fmt::format("<Part><PartNumber>{}</PartNumber><ETag>{}</ETag></Part>", i + 1, s3::xml_escape(etags[i]));
-  xml += "</CompleteMultipartUpload>";
+  auto xml = s3::complete_upload_request(etags);
   auto response = send(what, {.method = "POST",
                               .url = url_of(key) + "?" + s3::canonical_query({{"uploadId", upload_id}}),
                               .headers = {"Content-Type: application/xml"},

@@ -106,8 +106,10 @@ void Progress::add(const json& result) {
 void Progress::log(spdlog::level::level_enum level, const std::string& text) {
   const bool bar = style_ == Style::Bar && !finished_;
   if (bar) {
-    std::fputs("\r\x1b[K", stderr);
+    const std::string clear = log::colour() ? std::string("\r\x1b[K") : "\r" + std::string(drawn_, ' ') + "\r";
+    std::fputs(clear.c_str(), stderr);
     std::fflush(stderr);
+    drawn_ = 0;
   }
   spdlog::log(level, "{}", text);
   if (bar) emit(false);
@@ -126,8 +128,13 @@ void Progress::emit(bool final) {
   last_emit_ = Clock::now();
   switch (style_) {
     case Style::Bar: {
-      // \r + erase-to-end-of-line redraws in place; the final draw keeps its line.
-      std::string line = fmt::format("\r{} {}\x1b[K{}", label_, render_progress_bar(counts_), final ? "\n" : "");
+      // \r + erase-to-end-of-line redraws in place (with NO_COLOR, no escape sequence: spaces
+      // cover what is left of a longer previous line); the final draw keeps its line.
+      const std::string text = fmt::format("{} {}", label_, render_progress_bar(counts_));
+      const std::string erase =
+          log::colour() ? std::string("\x1b[K") : std::string(drawn_ > text.size() ? drawn_ - text.size() : 0, ' ');
+      std::string line = "\r" + text + erase + (final ? "\n" : "");
+      drawn_ = final ? 0 : text.size();
       std::fwrite(line.data(), 1, line.size(), stderr);
       std::fflush(stderr);
       break;

@@ -59,6 +59,7 @@ class Progress {
   Clock::time_point last_emit_ = Clock::now();
   ProgressCounts counts_;
   bool finished_ = false;
+  std::size_t drawn_ = 0;  // length of the bar line on screen (what a redraw must cover)
 };
 
 }  // namespace granary::run

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <ctime>
 #include <map>
 
@@ -50,6 +51,29 @@ std::pair<double, std::size_t> written_by(const json& result) {
   return {0.0, 0};
 }
 
+// The read economy of results that report one (bytes_fetched, bytes_needed, read_requests):
+// sums, and the amplification of the sums.
+struct Reads {
+  std::uint64_t fetched = 0, needed = 0, requests = 0;
+  std::size_t results = 0;  // results that reported reads
+
+  void add(const json& result) {
+    if (!result.is_object() || !result.contains("bytes_fetched")) return;
+    ++results;
+    auto count = [&](const char* key) {
+      const auto it = result.find(key);
+      return it != result.end() && it->is_number_unsigned() ? it->get<std::uint64_t>() : std::uint64_t{0};
+    };
+    fetched += count("bytes_fetched");
+    needed += count("bytes_needed");
+    requests += count("read_requests");
+  }
+  json to_json() const {
+    const double amplification = needed ? std::round(1e4 * static_cast<double>(fetched) / static_cast<double>(needed)) / 1e4 : 0.0;
+    return {{"bytes_fetched", fetched}, {"bytes_needed", needed}, {"read_amplification", amplification}, {"read_requests", requests}};
+  }
+};
+
 // Sums of a group of results: by status, bytes and files written, seconds per phase.
 struct Tally {
   std::map<std::string, std::size_t> by_status;
@@ -58,8 +82,10 @@ struct Tally {
   std::map<std::string, double> durations;
   double peak_rss = 0;
   std::size_t tasks = 0;
+  Reads reads;
 
   void add(const json& result) {
+    reads.add(result);
     ++tasks;
     ++by_status[status_of(result)];
     auto [bytes, files] = written_by(result);
@@ -77,11 +103,13 @@ struct Tally {
     for (const auto& [status, n] : by_status) statuses[status] = n;
     json phases = json::object();
     for (const auto& [phase, s] : durations) phases[phase] = s;
-    return json{{"tasks", tasks},
-                {"by_status", statuses},
-                {"bytes_written", static_cast<std::uint64_t>(bytes_written)},
-                {"outputs_written", outputs},
-                {"durations", phases}};
+    json out{{"tasks", tasks},
+             {"by_status", statuses},
+             {"bytes_written", static_cast<std::uint64_t>(bytes_written)},
+             {"outputs_written", outputs},
+             {"durations", phases}};
+    if (reads.results > 0) out["reads"] = reads.to_json();
+    return out;
   }
 };
 

@@ -3,7 +3,8 @@
 // what was written (with checksums) and what failed and why; grouped per job and totalled.
 // Generic: it reads only the result conventions of the Job contract
 //   {"status": SUCCESS|FAILED|SKIP|..., "error", "bytes" | "outputs": [{"bytes", ...}],
-//    "durations": {"phase": seconds}, "peak_rss_bytes"}
+//    "durations": {"phase": seconds}, "peak_rss_bytes",
+//    "bytes_fetched", "bytes_needed", "read_requests" (the read economy, when a recipe has one)}
 // and groups tasks by a caller-given job key.
 #include <chrono>
 #include <filesystem>
@@ -32,8 +33,10 @@ struct RunRecord {
 
 // {"granary_version", "command", "host", "pid", "start", "end" (UTC ISO 8601), "wall_seconds",
 //  "workers", "interrupted", "context", "totals": {...}, "jobs": [{"key", "tasks", "by_status",
-//  "bytes_written", "durations", ["error"], ["warnings"], "results": [...]}, ...]}. Jobs keep
-//  first-seen order (errors, warnings, then tasks).
+//  "bytes_written", "durations", ["reads"], ["error"], ["warnings"], "results": [...]}, ...]}.
+//  "reads" (totals and jobs, when some result reports reads): {"bytes_fetched", "bytes_needed",
+//  "read_amplification" (of the sums), "read_requests"}, summed over every result, whatever
+//  its status. Jobs keep first-seen order (errors, warnings, then tasks).
 // Throws granary::Error when results and job_keys differ in length.
 nlohmann::json build_report(const RunRecord& record);
 

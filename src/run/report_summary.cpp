@@ -59,6 +59,13 @@ std::vector<std::string> ecco_retry_lines(const json& report) {
   return lines;
 }
 
+// "Reads: 4.40 MB fetched for 3.10 MB needed (amplification 1.42x) in 363 requests".
+std::string read_economy_line(const json& reads) {
+  return fmt::format("Reads: {} fetched for {} needed (amplification {:.2f}x) in {} requests\n",
+                     human_bytes(reads.value("bytes_fetched", 0.0)), human_bytes(reads.value("bytes_needed", 0.0)),
+                     reads.value("read_amplification", 0.0), reads.value("read_requests", std::uint64_t{0}));
+}
+
 std::string recipe_of(const json& report) { return text_of(report.value("context", json::object()), "recipe"); }
 
 }  // namespace
@@ -158,6 +165,8 @@ std::string human_summary(const json& report, std::size_t top) {
     for (const auto& [phase, seconds] : phases) parts.push_back(fmt::format("{} {:.1f} s", phase, seconds));
     s += fmt::format("Task time by phase: {}\n", fmt::join(parts, ", "));
   }
+  if (const auto reads = t.value("reads", json::object()); !reads.empty())
+    s += read_economy_line(reads);
   if (const auto production = report.value("context", json::object()).value("production_results", json::object());
       !production.empty()) {
     s += fmt::format("Cells: {} successful ({} without data), {} failed, {} already done; {} points in {} child cells\n",

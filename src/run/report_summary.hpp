@@ -36,7 +36,8 @@ std::vector<std::pair<std::string, double>> slowest_jobs(const nlohmann::json& r
 std::vector<std::string> next_commands(const nlohmann::json& report);
 
 // {totals, slowest_jobs [{job, seconds}], failures [{reason, count, examples}],
-// next_commands}: the summary for scripts.
+// next_commands}: the summary for scripts. totals.reads is the run's read economy (bytes
+// fetched and needed, amplification, requests) when its results report one (ATL06).
 nlohmann::json summary_json(const nlohmann::json& report, std::size_t top = 5);
 
 // The whole summary as text for a terminal.

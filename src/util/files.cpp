@@ -1,6 +1,7 @@
 #include "util/files.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -9,6 +10,7 @@
 #include <fstream>
 
 #include <openssl/evp.h>
+#include <spdlog/spdlog.h>
 
 #include "util/error.hpp"
 
@@ -67,6 +69,62 @@ void write_atomic(const fs::path& final_path, std::span<const std::byte> bytes, 
 
 void write_atomic(const fs::path& final_path, const std::string& text, Sync sync) {
   write_atomic(final_path, std::as_bytes(std::span(text.data(), text.size())), sync);
+}
+
+long temporary_owner(const std::string& name) {
+  // "<name>.part-<pid>-<counter>": both numbers all digits, the name before them non-empty.
+  const auto dash = name.rfind('-');
+  if (dash == std::string::npos || dash + 1 == name.size()) return 0;
+  const auto part = name.rfind(".part-", dash);
+  if (part == std::string::npos || part == 0 || part + 6 >= dash) return 0;
+  auto digits = [&](std::size_t from, std::size_t to) {
+    if (to - from > 9) return false;  // a pid_t, not a huge number
+    for (auto i = from; i < to; ++i)
+      if (name[i] < '0' || name[i] > '9') return false;
+    return true;
+  };
+  if (!digits(part + 6, dash) || !digits(dash + 1, name.size())) return 0;
+  return std::stol(name.substr(part + 6, dash - part - 6));
+}
+
+namespace {
+
+// kill(pid, 0) sends nothing: it fails with ESRCH only when no such process exists (EPERM
+// means it exists but belongs to someone else, so it counts as alive). A zombie (killed,
+// not yet reaped by a parent or an init that may never reap it) will not write again either.
+bool process_gone(long pid) {
+  if (::kill(static_cast<pid_t>(pid), 0) == -1) return errno == ESRCH;
+  std::ifstream stat(fmt::format("/proc/{}/stat", pid));
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  const auto name_end = line.rfind(')');  // "pid (comm) S ...": comm may hold spaces and ')'
+  return name_end != std::string::npos && line.size() > name_end + 2 && line[name_end + 2] == 'Z';
+}
+
+}  // namespace
+
+std::size_t remove_stale_temporaries(const fs::path& dir, bool recursive) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return 0;
+  std::size_t removed = 0;
+  auto consider = [&](const fs::directory_entry& entry) {
+    std::error_code e;
+    if (!entry.is_regular_file(e)) return;
+    const long pid = temporary_owner(entry.path().filename().string());
+    if (pid <= 0 || !process_gone(pid)) return;
+    if (fs::remove(entry.path(), e)) ++removed;
+    else if (e) spdlog::warn("{}: cannot remove a stale temporary file ({})", entry.path().string(), e.message());
+  };
+  const auto options = fs::directory_options::skip_permission_denied;
+  if (recursive) {
+    for (fs::recursive_directory_iterator it(dir, options, ec), end; !ec && it != end; it.increment(ec)) consider(*it);
+  } else {
+    for (fs::directory_iterator it(dir, options, ec), end; !ec && it != end; it.increment(ec)) consider(*it);
+  }
+  if (ec) spdlog::warn("{}: looking for stale temporary files stopped early ({})", dir.string(), ec.message());
+  if (removed)
+    spdlog::info("{}: removed {} temporary file(s) that killed runs left behind (*.part-PID-N)", dir.string(), removed);
+  return removed;
 }
 
 std::string sha256_file(const fs::path& path) {

@@ -32,6 +32,20 @@ void write_atomic(const std::filesystem::path& final_path, const std::string& te
 void publish_atomic(const std::filesystem::path& final_path,
                     const std::function<void(const std::filesystem::path& tmp)>& produce, Sync sync = Sync::Yes);
 
+// Removes the temporaries that killed writers left under `dir` (and its subdirectories when
+// `recursive`): files named "<name>.part-<pid>-<n>" (temp_sibling) whose process <pid> no
+// longer exists. A part whose process is alive is kept, whatever its age: it may be another
+// run writing into the same directory, and removing it would make that writer's rename fail,
+// while keeping a part whose PID was reused by an unrelated process costs only disk space
+// until a later run finds the PID gone (parts never shadow outputs: resume looks at final
+// names only). PIDs are those of this host and PID namespace, so writers on other hosts (or
+// containers) sharing the directory must not run at the same time as a cleanup.
+// Returns how many were removed (logged at info when any); problems are logged, not thrown.
+std::size_t remove_stale_temporaries(const std::filesystem::path& dir, bool recursive = true);
+
+// The PID in a temp_sibling name ("x.nc.part-4242-7" -> 4242), or 0 when `name` is not one.
+long temporary_owner(const std::string& name);
+
 // SHA-256 of a file, lowercase hex (OpenSSL).
 std::string sha256_file(const std::filesystem::path& path);
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 
 #include <fmt/chrono.h>
@@ -42,8 +43,10 @@ void setup(Format format, const std::string& level) {
   if (format == Format::Json) {
     logger = std::make_shared<spdlog::logger>("granary", std::make_shared<JsonLineSink>());
   } else {
-    logger = std::make_shared<spdlog::logger>(
-        "granary", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+    // spdlog colours the level letter only on a terminal that supports it.
+    auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>(colour() ? spdlog::color_mode::automatic
+                                                                                : spdlog::color_mode::never);
+    logger = std::make_shared<spdlog::logger>("granary", std::move(sink));
     logger->set_pattern("%^%L%$ %H:%M:%S %v");
   }
   logger->set_level(spdlog::level::from_str(level));
@@ -51,6 +54,11 @@ void setup(Format format, const std::string& level) {
 }
 
 Format format() { return g_format; }
+
+bool colour() {
+  const char* no_color = std::getenv("NO_COLOR");
+  return no_color == nullptr || *no_color == '\0';
+}
 
 bool interactive() { return g_format == Format::Text && isatty(STDERR_FILENO); }
 

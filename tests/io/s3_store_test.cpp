@@ -15,6 +15,7 @@
 #include "io/credentials.hpp"
 #include "io/s3_http.hpp"
 #include "io/s3_store.hpp"
+#include "io/s3_xml.hpp"
 #include "support/s3_test_server.hpp"
 #include "support/test_support.hpp"
 #include "util/error.hpp"
@@ -345,14 +346,38 @@ TEST(S3StoreAddressing, EncodesLikeSigV4) {
 TEST(S3StoreAddressing, ReadsS3XmlShapes) {
   std::string xml = R"(<?xml version="1.0"?><ListBucketResult xmlns="x"><KeyCount>2</KeyCount>)"
                     R"(<Contents><Key>a&amp;b &lt;&#x65E5;&#26412;&gt;</Key><Size>3</Size></Contents>)"
-                    R"(<Contents><Key>c</Key><Size>4</Size></Contents><Prefix/></ListBucketResult>)";
-  auto contents = s3::xml_elements(xml, "Contents");
-  ASSERT_EQ(contents.size(), 2u);
-  EXPECT_EQ(s3::xml_text(contents[0], "Key"), "a&b <日本>");
-  EXPECT_EQ(s3::xml_text(xml, "KeyCount"), "2");
-  EXPECT_EQ(s3::xml_text(xml, "Prefix"), "");
-  EXPECT_EQ(s3::xml_text(xml, "Missing"), std::nullopt);
-  EXPECT_EQ(s3::xml_escape(R"("e&t'<>)"), "&quot;e&amp;t&apos;&lt;&gt;");
+                    R"(<Contents><Key><![CDATA[c<d>]]></Key><Size>4</Size><Owner><Key>not this</Key></Owner></Contents>)"
+                    R"(<Prefix/><IsTruncated>true</IsTruncated><NextContinuationToken>t/+=</NextContinuationToken>)"
+                    R"(</ListBucketResult>)";
+  auto page = s3::parse_list_page(xml);
+  ASSERT_EQ(page.objects.size(), 2u);
+  EXPECT_EQ(page.objects[0].key, "a&b <日本>");
+  EXPECT_EQ(page.objects[0].size, 3u);
+  EXPECT_EQ(page.objects[1].key, "c<d>");
+  EXPECT_TRUE(page.truncated);
+  EXPECT_EQ(page.next_token, "t/+=");
+
+  auto error = s3::parse_error(R"(<?xml version="1.0"?><Error><Code>SlowDown</Code><Message>a &amp; b</Message></Error>)");
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code, "SlowDown");
+  EXPECT_EQ(error->message, "a & b");
+  EXPECT_FALSE(s3::parse_error(""));
+  EXPECT_FALSE(s3::parse_error("<ListBucketResult/>"));
+
+  auto complete = s3::complete_upload_request({"\"e&t\"", "\"x\""});
+  EXPECT_THAT(complete, HasSubstr("<Part><PartNumber>1</PartNumber><ETag>\"e&amp;t\"</ETag></Part>"));
+  EXPECT_THAT(complete, HasSubstr("<PartNumber>2</PartNumber>"));
+}
+
+// A listing that is cut short or is not a listing at all is a transport fault (retried),
+// never an empty or partial result.
+TEST(S3StoreAddressing, MalformedListingsAreTransportFaults) {
+  for (std::string bad : {std::string("HTTP/1.1 200 OK"), std::string("<ListBucketResult><Contents><Key>a</Key>"),
+                          std::string("<Error><Code>x</Code></Error>"),
+                          std::string("<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>"),
+                          std::string("<ListBucketResult><Contents><Key>a</Key><Size>-1</Size></Contents>"
+                                      "<IsTruncated>false</IsTruncated></ListBucketResult>")})
+    EXPECT_THROW(s3::parse_list_page(bad), s3::MalformedResponse) << bad;
 }
 
 // --- the credentials chain ------------------------------------------------------------

@@ -168,7 +168,7 @@ TEST_F(Atl06S3, EventReadsGranulesAndWritesTheStoreLikeALocalRun) {
   EXPECT_EQ(status["status"], "SUCCESS");
   for (const auto& o : status["granule_outcomes"]) {
     EXPECT_GT(o["read_requests"].get<std::uint64_t>(), 0u) << o.dump();
-    EXPECT_GT(o["bytes_read"].get<std::uint64_t>(), 0u) << o.dump();
+    EXPECT_GT(o["bytes_fetched"].get<std::uint64_t>(), 0u) << o.dump();
   }
   EXPECT_GT(status["granule_bytes"].get<std::uint64_t>(), 0u);
 }
@@ -193,7 +193,7 @@ TEST_F(Atl06S3, ReadsASmallShareOfAFullSizeGranule) {
 
   const auto status = json::parse(text_of(output_store()->get(status_key(kParent, 12))));
   const auto size = status["granule_bytes"].get<std::uint64_t>();
-  const auto read = status["bytes_read"].get<std::uint64_t>();
+  const auto read = status["bytes_fetched"].get<std::uint64_t>();
   EXPECT_EQ(size, made.at(0).bytes);
   EXPECT_LT(read, size / 3) << status.dump(1);
   EXPECT_LT(status["read_requests"].get<std::uint64_t>(), 1000u) << status.dump(1);

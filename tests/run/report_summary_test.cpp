@@ -109,6 +109,17 @@ TEST(ReportCommand, SummarisesAFileAndRejectsWhatIsNotAReport) {
   EXPECT_EQ(j.at("failures").size(), 2u);
   EXPECT_EQ(j.at("next_commands").size(), 2u);
 
+  // An ATL06 run's read economy: in the human summary and in --json's totals.
+  json atl06 = ecco_report();
+  atl06["context"]["recipe"] = "atl06";
+  atl06["totals"]["reads"] = {{"bytes_fetched", 4400000}, {"bytes_needed", 3200000}, {"read_amplification", 1.4}, {"read_requests", 363}};
+  std::ofstream(tmp / "atl06.json") << atl06.dump();
+  r = test::run_granary("report " + (tmp / "atl06.json").string());
+  EXPECT_NE(r.out.find("Reads: 4.40 MB fetched for 3.20 MB needed (amplification 1.40x) in 363 requests"), std::string::npos) << r.out;
+  r = test::run_granary("report --json " + (tmp / "atl06.json").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out).at("totals").at("reads").at("read_requests"), 363);
+
   std::ofstream(tmp / "bad.json") << "{\"totals\": ";
   r = test::run_granary("report " + (tmp / "bad.json").string());
   EXPECT_EQ(r.exit_code, 2);

@@ -104,6 +104,34 @@ TEST(RunReport, WritesAtomicallyUnderReportsWithATimestampedName) {
     EXPECT_EQ(entry.path().filename(), "run-20240501T120304.json");  // no temp files left
 }
 
+// The read economy of ATL06 cell results is summed per job and over the run, whatever each
+// task's status; the amplification is that of the sums, not a mean of ratios.
+TEST(RunReport, TotalsSumTheReadEconomyOfTheResults) {
+  RunRecord r;
+  r.command = "granary atl06 run";
+  r.start = r.end = std::chrono::system_clock::now();
+  auto cell = [](const char* status, std::uint64_t fetched, std::uint64_t needed, std::uint64_t requests) {
+    return json{{"status", status}, {"bytes_fetched", fetched}, {"bytes_needed", needed}, {"read_requests", requests}};
+  };
+  r.results = {cell("SUCCESS", 3000, 1000, 10), cell("SUCCESS", 1000, 1000, 4), cell("FAILED", 500, 0, 2),
+               {{"status", "SKIP"}}};
+  r.job_keys = {"a", "b", "b", "c"};
+  const auto report = build_report(r);
+  EXPECT_EQ(report.at("totals").at("reads"),
+            (json{{"bytes_fetched", 4500}, {"bytes_needed", 2000}, {"read_amplification", 2.25}, {"read_requests", 16}}));
+  const auto& jobs = report.at("jobs");
+  EXPECT_EQ(jobs.at(0).at("reads").at("read_amplification"), 3.0);
+  EXPECT_EQ(jobs.at(1).at("reads").at("bytes_fetched"), 1500);
+  EXPECT_EQ(jobs.at(1).at("reads").at("read_requests"), 6);
+  EXPECT_FALSE(jobs.at(2).contains("reads")) << "a job without read counters has no reads";
+  EXPECT_NE(human_summary(report).find("Reads: 4.50 KB fetched for 2.00 KB needed (amplification 2.25x) in 16 requests"),
+            std::string::npos)
+      << human_summary(report);
+  // ECCO results carry no read counters: no reads object, no line.
+  EXPECT_FALSE(build_report(sample_record()).at("totals").contains("reads"));
+  EXPECT_EQ(human_summary(build_report(sample_record())).find("Reads:"), std::string::npos);
+}
+
 TEST(RunReport, EmptyRunStillSummarizes) {
   RunRecord r;
   r.start = r.end = std::chrono::system_clock::now();

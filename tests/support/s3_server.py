@@ -13,11 +13,17 @@ tokens, a server page size to force paging), multipart upload (create, upload pa
 complete, abort; incomplete uploads are invisible).
 
 Control endpoints (unsigned, not S3): POST /_control/fail?count=N&status=503&code=SlowDown
-[&method=PUT][&match=substring-of-target] fails the next N matching requests;
-POST /_control/clear drops pending failures; GET /_control/stats returns JSON counters.
+[&method=PUT][&match=substring-of-target][&mode=M][&once=1] fails the next N matching requests
+(with once=1, never the same request twice: retries then succeed). Modes:
+status (default: an S3 error with that status and code), drop (close the connection with no
+answer), garbage (answer bytes that are no HTTP: clients see HTTP/0.9), truncate (announce the
+whole body, send half, close), wrong-range (answer a ranged GET with another range).
+POST /_control/clear drops pending failures; GET /_control/stats returns JSON counters
+(requests; object_gets, object_heads and object_bytes_sent count successful object reads).
 
 Usage: s3_server.py --bucket B --credential KEY:SECRET[:TOKEN] ... [--region R]
-       [--page-size N] [--public-read]. Binds 127.0.0.1 port 0 and prints the port.
+       [--page-size N] [--public-read] [--object B/KEY=PATH ...]. Binds 127.0.0.1 port 0
+       and prints the port.
 It exits when its parent process goes away.
 """
 import argparse
@@ -73,16 +79,22 @@ class State:
             self.credentials[parts[0]] = (parts[1], parts[2] if len(parts) > 2 else None)
         self.uploads = {}  # upload id -> {"bucket", "key", "parts": {n: (etag, data)}}
         self.faults = []
+        self.failed_once = set()  # requests (method, target, range) a once-fault has failed
         self.stats = {"requests": 0, "completed_uploads": 0, "aborted_uploads": 0,
-                      "injected_failures": 0, "signed_requests": 0, "anonymous_requests": 0}
+                      "injected_failures": 0, "signed_requests": 0, "anonymous_requests": 0,
+                      "object_gets": 0, "object_heads": 0, "object_bytes_sent": 0}
 
-    def take_fault(self, method, target):
+    def take_fault(self, method, target, key):
         with self.lock:
             for fault in self.faults:
                 if fault["method"] and fault["method"] != method:
                     continue
                 if fault["match"] and fault["match"] not in target:
                     continue
+                if fault["once"]:
+                    if key in self.failed_once:
+                        continue
+                    self.failed_once.add(key)
                 fault["count"] -= 1
                 if fault["count"] <= 0:
                     self.faults.remove(fault)
@@ -118,13 +130,34 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.control(raw_path, raw_query)
             with self.state.lock:
                 self.state.stats["requests"] += 1
-            fault = self.state.take_fault(self.command, self.path)
-            if fault:
-                raise S3Error(fault["status"], fault["code"], "injected failure")
+            fault = self.state.take_fault(self.command, self.path,
+                                          (self.command, self.path, self.headers.get("Range")))
+            if fault and fault["mode"] != "wrong-range":
+                return self.inject(fault)
             self.authenticate(raw_path, raw_query, body)
+            self.wrong_range = bool(fault)
             self.dispatch(raw_path, raw_query, body)
         except S3Error as e:
             self.send_error_xml(e, raw_path)
+
+    def inject(self, fault):
+        mode = fault["mode"]
+        if mode == "status":
+            raise S3Error(fault["status"], fault["code"], "injected failure")
+        self.close_connection = True
+        if mode == "garbage":
+            self.wfile.write(b"<Error>this is not an HTTP response</Error>\r\n")
+        elif mode == "truncate" and self.command == "HEAD":
+            pass  # a HEAD answer has no body to cut short: drop the connection instead
+        elif mode == "truncate":
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b"x" * 500)
+        elif mode != "drop":
+            raise S3Error(400, "InvalidArgument", "unknown fault mode " + mode)
+        self.wfile.flush()
+        self.connection.shutdown(2)
 
     def send_bytes(self, status, body=b"", headers=None, content_type="application/xml"):
         self.send_response(status)
@@ -151,10 +184,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.state.faults.append({"count": int(q.get("count", "1")),
                                           "status": int(q.get("status", "503")),
                                           "code": q.get("code", "SlowDown"),
-                                          "method": q.get("method"), "match": q.get("match")})
+                                          "method": q.get("method"), "match": q.get("match"),
+                                          "mode": q.get("mode", "status"), "once": q.get("once") == "1"})
         elif raw_path == "/_control/clear":
             with self.state.lock:
                 self.state.faults.clear()
+                self.state.failed_once.clear()
         elif raw_path != "/_control/stats":
             return self.send_bytes(404, b"unknown control endpoint", content_type="text/plain")
         with self.state.lock:
@@ -254,6 +289,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             raise S3Error(404, "NoSuchBucket", "The specified bucket does not exist")
         query = dict(urllib.parse.parse_qsl(raw_query, keep_blank_values=True))
         if not key:
+            if path.endswith(b"/"):
+                # The AWS SDKs and CLI send bucket-level requests as /bucket?...; servers that
+                # normalise the path before checking the signature reject /bucket/?...
+                raise S3Error(400, "InvalidRequest", "bucket-level request with a trailing slash")
             if self.command == "GET":
                 return self.list_objects(bucket, query)
             raise S3Error(501, "NotImplemented", f"{self.command} on a bucket is not supported")
@@ -280,26 +319,44 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if found is None:
             raise S3Error(404, "NoSuchKey", "The specified key does not exist.", Key=key.decode())
         data, etag = found
-        headers = {"ETag": etag, "Accept-Ranges": "bytes"}
+        headers = {"ETag": etag, "Accept-Ranges": "bytes", "Last-Modified": "Mon, 01 Jan 2024 00:00:00 GMT"}
         spec = self.headers.get("Range")
         if spec is None:
+            self.count_object_read(len(data))
             return self.send_bytes(200, data, headers, "application/octet-stream")
         m = re.fullmatch(r"bytes=(\d+)-(\d*)", spec.strip())
         if not m:
             raise S3Error(400, "InvalidArgument", "unsupported Range header: " + spec)
         first = int(m[1])
         last = min(int(m[2]) if m[2] else len(data) - 1, len(data) - 1)
+        if getattr(self, "wrong_range", False) and len(data) > 1:  # another exchange's answer
+            first, last = (first + 1, last) if last > first else (max(first - 1, 0), last)
         if first >= len(data) or last < first:
             raise S3Error(416, "InvalidRange", "The requested range is not satisfiable",
                           ActualObjectSize=len(data))
         headers["Content-Range"] = f"bytes {first}-{last}/{len(data)}"
+        self.count_object_read(last + 1 - first)
         self.send_bytes(206, data[first:last + 1], headers, "application/octet-stream")
+
+    def count_object_read(self, body_bytes):
+        """Successful object GETs and HEADs, and the object bytes the GETs sent (read economy tests)."""
+        with self.state.lock:
+            if self.command == "HEAD":
+                self.state.stats["object_heads"] += 1
+            else:
+                self.state.stats["object_gets"] += 1
+                self.state.stats["object_bytes_sent"] += body_bytes
 
     def list_objects(self, bucket, query):
         if query.get("list-type") != "2":
             raise S3Error(400, "InvalidArgument", "this server only supports ListObjectsV2 (list-type=2)")
-        if "delimiter" in query or "start-after" in query or "encoding-type" in query:
-            raise S3Error(501, "NotImplemented", "delimiter, start-after and encoding-type are not supported")
+        if "delimiter" in query or "start-after" in query:
+            raise S3Error(501, "NotImplemented", "delimiter and start-after are not supported")
+        if query.get("encoding-type", "url") != "url":
+            raise S3Error(400, "InvalidArgument", "Invalid Encoding Method specified in Request")
+        # The AWS CLI asks for url-encoded keys (encoding-type=url), as S3 then sends them.
+        url = "encoding-type" in query
+        show = (lambda k: urllib.parse.quote(k, safe="/")) if url else (lambda k: k)
         prefix = query.get("prefix", "").encode()
         max_keys = min(int(query.get("max-keys", "1000")), self.state.page_size)
         after = b""
@@ -317,10 +374,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         truncated = len(keys) > max_keys
         out = ['<?xml version="1.0" encoding="UTF-8"?>\n'
                '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
-               f"<Prefix>{escape(prefix.decode())}</Prefix><KeyCount>{len(page)}</KeyCount>"
+               f"<Prefix>{escape(show(prefix.decode()))}</Prefix><KeyCount>{len(page)}</KeyCount>"
+               + ("<EncodingType>url</EncodingType>" if url else "") +
                f"<MaxKeys>{max_keys}</MaxKeys><IsTruncated>{'true' if truncated else 'false'}</IsTruncated>"]
         for key, size, etag in page:
-            out.append(f"<Contents><Key>{escape(key.decode())}</Key>"
+            out.append(f"<Contents><Key>{escape(show(key.decode()))}</Key>"
                        f"<LastModified>2024-01-01T00:00:00.000Z</LastModified>"
                        f"<ETag>{escape(etag, {chr(34): '&quot;'})}</ETag><Size>{size}</Size>"
                        f"<StorageClass>STANDARD</StorageClass></Contents>")
@@ -419,8 +477,18 @@ def main():
     parser.add_argument("--region", default="us-east-1")
     parser.add_argument("--page-size", type=int, default=1000, help="most keys per ListObjectsV2 page")
     parser.add_argument("--public-read", action="store_true", help="allow unsigned GET and HEAD")
+    parser.add_argument("--object", action="append", default=[], metavar="BUCKET/KEY=PATH",
+                        help="start with the object BUCKET/KEY holding the bytes of the file PATH (benchmarks)")
     args = parser.parse_args()
     Handler.state = State(args)
+    for spec in args.object:
+        name, _, path = spec.partition("=")
+        bucket, _, key = name.partition("/")
+        if bucket not in Handler.state.buckets or not key or not path:
+            parser.error(f"--object {spec}: expected BUCKET/KEY=PATH with BUCKET one of the --bucket names")
+        with open(path, "rb") as f:
+            data = f.read()
+        Handler.state.buckets[bucket][key.encode()] = (data, '"%s"' % hashlib.md5(data).hexdigest())
     server = Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
     print(server.server_address[1], flush=True)

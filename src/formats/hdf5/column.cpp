@@ -36,6 +36,11 @@ void unshuffle(const std::byte* in, std::size_t elements, std::size_t size, std:
   }
 }
 
+// Stored bytes fetched to decode a chunk's first element: a deflate stream's block header
+// (its Huffman tables) and first values take 74-95 bytes on ATL06 columns; a stream that
+// needs more is fetched again, 4x longer.
+constexpr std::uint64_t kFirstElementPrefix = 256;
+
 struct Inflater {
   libdeflate_decompressor* d = libdeflate_alloc_decompressor();
   ~Inflater() { libdeflate_free_decompressor(d); }
@@ -138,6 +143,7 @@ void Column::read_range_bytes(std::uint64_t first, std::uint64_t count, std::byt
     return;
   }
   bytes_->read(contiguous_address_ + first * type_.size, {out, count * type_.size});
+  bytes_->note_needed(contiguous_address_ + first * type_.size, count * type_.size);
 }
 
 void Column::read_chunk(std::uint64_t k, std::vector<std::byte>& out) const {
@@ -158,6 +164,7 @@ void Column::read_chunk(std::uint64_t k, std::vector<std::byte>& out) const {
   thread_local std::vector<std::byte> stored, a, b;
   stored.resize(ch.stored_size);
   bytes_->read(ch.address, stored);
+  bytes_->note_needed(ch.address, ch.stored_size);
   std::span<const std::byte> cur(stored);
   // Undo the pipeline in reverse order; a set bit in filter_mask means that filter was skipped.
   for (int i = static_cast<int>(filters_.size()) - 1; i >= 0; --i) {
@@ -205,7 +212,7 @@ void Column::read_first(std::uint64_t k, std::span<std::byte> out) const {
   // the first block of the stream, so a short prefix of the stored bytes suffices (more is
   // read only if the stream needs it).
   const Chunk& ch = chunks_.at(k);
-  std::uint64_t have = std::min<std::uint64_t>(ch.stored_size, 1024);
+  std::uint64_t have = std::min<std::uint64_t>(ch.stored_size, kFirstElementPrefix);
   std::vector<std::byte> stored;
   for (;;) {
     stored.resize(have);
@@ -219,8 +226,12 @@ void Column::read_first(std::uint64_t k, std::span<std::byte> out) const {
     int rc = Z_OK;
     while (z.avail_out > 0 && rc == Z_OK) rc = inflate(&z, Z_SYNC_FLUSH);
     const bool done = z.avail_out == 0;
+    const std::uint64_t consumed = z.total_in;
     inflateEnd(&z);
-    if (done) return;
+    if (done) {
+      bytes_->note_needed(ch.address, consumed);  // what the decoder used, not the prefix fetched
+      return;
+    }
     if ((rc != Z_OK && rc != Z_BUF_ERROR) || have == ch.stored_size)
       fail("{}:{}: corrupt chunk {} (deflate stream ends early)", bytes_->name(), path_, k);
     have = std::min<std::uint64_t>(ch.stored_size, have * 4);

@@ -7,6 +7,10 @@
 // threads over a RangeReader (pread locally, ranged GETs remotely), and only the chunks a job
 // needs are ever read. Layouts this fast path does not know (other filters, compact storage)
 // are read once with H5Dread at describe() time, so every file still reads correctly.
+//
+// Read economy: every read notes what it needed on the reader (RangeReader::note_needed):
+// a chunk's stored bytes when it is decoded whole, the bytes the decoder consumed when only
+// a chunk's first element is decoded (read_first), the range of a contiguous read.
 #include <cstddef>
 #include <cstdint>
 #include <memory>

@@ -1,5 +1,6 @@
 #include "formats/hdf5/range_vfd.hpp"
 
+#include <exception>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -31,9 +32,10 @@ static_assert(std::is_standard_layout_v<File>);
 File* as_file(H5FD_t* f) { return reinterpret_cast<File*>(f); }
 const File* as_file(const H5FD_t* f) { return reinterpret_cast<const File*>(f); }
 
-// The message of the first failed read since open_read_only began (take_read_error).
+// The first failed read since open_read_only began (take_read_error), kept whole so that
+// its type (an unavailable service vs a truncated object) survives libhdf5's C frames.
 // libhdf5 is serial, so the thread that opens is the thread that reads.
-thread_local std::string t_read_error;
+thread_local std::exception_ptr t_read_failure;
 
 // Callbacks must not throw through libhdf5's C frames: errors go on its error stack.
 void push_error(const char* func, hid_t minor, const std::string& message) {
@@ -123,7 +125,7 @@ herr_t driver_read(H5FD_t* file, H5FD_mem_t, hid_t, haddr_t addr, size_t size, v
     f->cache->read(addr, {static_cast<std::byte*>(buffer), size});
     return 0;
   } catch (const std::exception& e) {
-    if (t_read_error.empty()) t_read_error = e.what();
+    if (!t_read_failure) t_read_failure = std::current_exception();
     push_error("read", H5E_READERROR, e.what());
     return -1;
   }
@@ -187,16 +189,28 @@ Handle open_read_only(std::shared_ptr<const io::RangeReader> bytes, const io::Bl
   const DriverInfo info{std::move(bytes), cache};
   if (!fapl.valid() || H5Pset_driver(fapl.get(), driver_id(), &info) < 0)
     fail("{}: cannot set up libhdf5's file access ({})", name, last_error_message());
-  t_read_error.clear();
+  t_read_failure = nullptr;
   Handle file(H5Fopen(name.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose);
   if (!file.valid()) {
-    if (auto read_error = take_read_error(); !read_error.empty()) throw Error(read_error);
+    rethrow_read_error();
     const std::string why = last_error_message();
     fail("{}: cannot open as HDF5 ({})", name, why.empty() ? "not an HDF5 file" : why);
   }
   return file;
 }
 
-std::string take_read_error() { return std::exchange(t_read_error, {}); }
+std::string take_read_error() {
+  auto failure = std::exchange(t_read_failure, nullptr);
+  if (!failure) return {};
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+}
+
+void rethrow_read_error() {
+  if (auto failure = std::exchange(t_read_failure, nullptr)) std::rethrow_exception(failure);
+}
 
 }  // namespace granary::hdf5

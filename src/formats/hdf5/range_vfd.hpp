@@ -28,5 +28,7 @@ Handle open_read_only(std::shared_ptr<const io::RangeReader> bytes, const io::Bl
 // open_read_only (then cleared; "" when none). libhdf5 turns a failed read into its own
 // errors (a link that "does not exist", a dataset it "cannot open"): this says why.
 std::string take_read_error();
+// Throws that first failed read's own exception (then cleared), if there was one.
+void rethrow_read_error();
 
 }  // namespace granary::hdf5

@@ -13,6 +13,7 @@
 #include "io/store.hpp"
 #include "recipes/atl06/granule_cells.hpp"
 #include "util/error.hpp"
+#include "util/unavailable_error.hpp"
 #include "util/files.hpp"
 
 namespace granary::atl06 {
@@ -93,6 +94,9 @@ GranuleScan scan_granule(const std::string& path, int parent_order) {
   GranuleScan scan{path, {}, std::nullopt};
   try {
     scan.cells = granule_parent_cells(path, parent_order);
+  } catch (const UnavailableError& e) {
+    scan.error = e.what();
+    scan.unavailable = true;
   } catch (const std::exception& e) {
     scan.error = e.what();
   }
@@ -103,6 +107,7 @@ nlohmann::json to_json(const GranuleScan& scan) {
   nlohmann::json j = {{"granule", scan.granule}, {"cells", scan.cells}};
   j["status"] = scan.error ? "FAILED" : "SUCCESS";
   if (scan.error) j["error"] = *scan.error;
+  if (scan.unavailable) j["unavailable"] = true;
   return j;
 }
 
@@ -112,6 +117,7 @@ GranuleScan scan_from_json(const nlohmann::json& j) {
   if (j.contains("cells")) scan.cells = j["cells"].get<std::vector<std::int64_t>>();
   if (j.value("status", std::string()) != "SUCCESS")
     scan.error = j.value("error", std::string("scan failed without a message"));
+  scan.unavailable = j.value("unavailable", false);
   return scan;
 }
 

@@ -39,6 +39,9 @@ struct GranuleScan {
   std::string granule;  // path or URI, as it will appear in the catalog
   std::vector<std::int64_t> cells;
   std::optional<std::string> error;
+  // The error was storage that stayed unavailable after retries, not the granule: a catalog
+  // without this granule would be silently wrong, so none is written.
+  bool unavailable = false;
 };
 
 // Scans one granule with granule_parent_cells; an exception becomes `error`.

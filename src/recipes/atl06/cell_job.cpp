@@ -86,18 +86,23 @@ CellJob parse_cell_event(const json& e) {
     j.chunk_idx = static_cast<std::size_t>(c);
   }
   j.store = optional_field<std::string>(e, "store", "", "a string (store URI)");
+  bool own_store = false;
   if (j.store.empty()) {
     const auto bucket = optional_field<std::string>(e, "s3_bucket", "", "a string");
     const auto prefix = optional_field<std::string>(e, "s3_prefix", "", "a string");
     if (bucket.empty()) fail("event: give 'store' or 's3_bucket' (and 's3_prefix') for the output");
-    j.store = "s3://" + bucket + (prefix.empty() ? "" : "/" + prefix);
+    const std::string base = "s3://" + bucket + (prefix.empty() ? "" : "/" + prefix);
+    // Where magg's Lambda wrote (see the header): a chunk_idx addresses a chunk of the shared
+    // store at the prefix; without one, the parent gets a store of its own under the prefix.
+    own_store = !j.chunk_idx;
+    j.store = own_store ? fmt::format("{}/{}.zarr", base, j.parent) : base;
   }
   const auto numerics = optional_field<std::string>(e, "numerics", "double", "\"double\" or \"magg\"");
   if (numerics == "magg") j.numerics = ops::Numerics::Magg;
   else if (numerics != "double") fail("event: numerics must be \"double\" or \"magg\", got \"{}\"", numerics);
   j.extra = optional_field<bool>(e, "extra_stats", false, "a boolean");
   j.skip_bad_granules = optional_field<bool>(e, "skip_bad_granules", false, "a boolean");
-  j.create_store = optional_field<bool>(e, "create_store", false, "a boolean");
+  j.create_store = own_store || optional_field<bool>(e, "create_store", false, "a boolean");
   j.zarr_format = optional_field<int>(e, "zarr_format", 3, "2 or 3");
   if (j.zarr_format != 2 && j.zarr_format != 3) fail("event: zarr_format must be 2 or 3, got {}", j.zarr_format);
   const auto compression = optional_field<std::string>(e, "compression", "zstd", "\"zstd\" or \"none\"");
@@ -174,10 +179,11 @@ json run_cell_job(const CellJob& job, const std::function<void(const CellResult&
     const auto& rs = cell.read.stats;
     json outcomes = json::array();
     int read = 0, skipped = 0, failed = 0;
-    std::uint64_t granule_bytes = 0, bytes_read = 0, read_requests = 0;
+    std::uint64_t granule_bytes = 0, bytes_fetched = 0, bytes_needed = 0, read_requests = 0;
     for (const auto& g : cell.read.granules) {
       json o = {{"granule", g.name}, {"status", g.status}, {"beams", g.beams}, {"segments", g.segments},
-                {"in_cell", g.in_cell}, {"kept", g.kept}, {"size_bytes", g.size_bytes}, {"bytes_read", g.bytes_read},
+                {"in_cell", g.in_cell}, {"kept", g.kept}, {"size_bytes", g.size_bytes}, {"bytes_fetched", g.bytes_fetched},
+                {"bytes_needed", g.bytes_needed}, {"read_amplification", read_ratio(g.bytes_fetched, g.bytes_needed)},
                 {"read_requests", g.read_requests}};
       if (!g.reason.empty()) o["reason"] = g.reason;
       outcomes.push_back(std::move(o));
@@ -185,16 +191,19 @@ json run_cell_job(const CellJob& job, const std::function<void(const CellResult&
       skipped += g.status == "skipped";
       failed += g.status == "failed";
       granule_bytes += g.size_bytes;
-      bytes_read += g.bytes_read;
+      bytes_fetched += g.bytes_fetched;
+      bytes_needed += g.bytes_needed;
       read_requests += g.read_requests;
     }
     result["granules"] = {{"read", read}, {"skipped", skipped}, {"failed", failed}};
     result["granule_outcomes"] = std::move(outcomes);
     result["files_processed"] = read + skipped;
     result["granule_bytes"] = granule_bytes;
-    result["bytes_read"] = bytes_read;
+    result["bytes_fetched"] = bytes_fetched;
+    result["bytes_needed"] = bytes_needed;
+    result["read_amplification"] = read_ratio(bytes_fetched, bytes_needed);
     result["read_requests"] = read_requests;
-    result["read_fraction"] = granule_bytes ? std::round(1e4 * static_cast<double>(bytes_read) / static_cast<double>(granule_bytes)) / 1e4 : 0.0;
+    result["read_fraction"] = read_ratio(bytes_fetched, granule_bytes);
     result["candidates"] = rs.candidates;
     result["chunks"] = {{"total", rs.chunks_total}, {"scanned", rs.chunks_scanned}};
     result["read_phases"] = {{"open_granules", rs.open_seconds}, {"select", rs.select_seconds}, {"values", rs.values_seconds}};

@@ -7,9 +7,17 @@
 // Event (magg): parent_morton, parent_order, child_order, granule_urls, s3_bucket, s3_prefix,
 //   chunk_idx, s3_credentials {accessKeyId, secretAccessKey, sessionToken}: the keys that
 //   read s3:// granules (NSIDC's temporary credentials)
-// granary keys: store (URI; default s3://{s3_bucket}/{s3_prefix}), numerics ("double" |
+// Output of an event without `store`, where magg's Lambda wrote (englacial/zagg history):
+//   * with chunk_idx: chunk chunk_idx of the shared store s3://{s3_bucket}/{s3_prefix} (magg
+//     since aa60a0c5, e.g. 307b29dd: its orchestrator creates that store's template first and
+//     the Lambda fails without it; so does this job, unless create_store);
+//   * without chunk_idx: a complete single-parent store of its own,
+//     s3://{s3_bucket}/{s3_prefix}/{parent_morton}.zarr, created if absent (magg's first
+//     Lambda, cb6c6dba, which wrote xarray's to_zarr there); that URI is the zarr_path.
+// granary keys: store (URI of a shared store: `atl06 run`'s layout), numerics ("double" |
 //   "magg"), extra_stats (bool), skip_bad_granules (bool), create_store (bool: make a
-//   one-parent store if none exists), output_credentials {accessKeyId, secretAccessKey,
+//   one-parent store if none exists), zarr_format (3 | 2) and compression ("zstd" | "none")
+//   of a store this job creates, output_credentials {accessKeyId, secretAccessKey,
 //   sessionToken, endpointUrl, region}: the keys (and S3 service) of an s3:// store, which
 //   otherwise uses the default chain (environment, ~/.aws).
 // Granule reads take their endpoint and region from the environment (AWS_ENDPOINT_URL_S3 /
@@ -52,8 +60,10 @@ CellJob parse_cell_event(const nlohmann::json& event);
 //    granule_count, files_processed, granules: {read, skipped, failed}, granule_outcomes: [...],
 //    error (null | "No data after filtering" | "No granules found" | why it failed),
 //    zarr_path, duration_s, durations {phase: s}, peak_rss_bytes, numerics,
-//    granule_bytes, bytes_read, read_requests, read_fraction (bytes_read / granule_bytes:
-//    the share of the granules that was fetched; see GranuleOutcome for what is counted)}
+//    granule_bytes, bytes_fetched, bytes_needed, read_amplification (fetched / needed),
+//    read_requests, read_fraction (bytes_fetched / granule_bytes: the share of the granules
+//    that was fetched); the same per granule in granule_outcomes (GranuleOutcome says what
+//    is counted)}
 // Failures of the job itself come back as status FAILED, never as an exception.
 // `on_computed`, if given, sees the statistics before they are written (e.g. to also write
 // them as CSV) without computing them twice.

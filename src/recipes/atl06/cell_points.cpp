@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 
+#include <fmt/format.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -16,6 +18,7 @@
 #include "io/store.hpp"
 #include "recipes/atl06/granule.hpp"
 #include "util/error.hpp"
+#include "util/unavailable_error.hpp"
 
 namespace granary::atl06 {
 namespace {
@@ -185,6 +188,8 @@ std::vector<Piece> read_pieces(const std::vector<std::optional<Granule>>& open, 
   auto guarded = [&](Piece& p, auto&& work) {
     try {
       work(p);
+    } catch (const UnavailableError&) {
+      throw;  // storage stayed unavailable: the cell fails (a rerun retries it), no granule is blamed
     } catch (const std::exception& e) {
       p.error = e.what();
     }
@@ -204,6 +209,8 @@ std::vector<Piece> read_pieces(const std::vector<std::optional<Granule>>& open, 
     auto& b = beams[i];
     try {
       b.scan = chunks_to_scan(open[b.granule]->beams[b.beam], geo.box, open[b.granule]->end_delta_time);
+    } catch (const UnavailableError&) {
+      throw;
     } catch (const std::exception& e) {
       b.error = e.what();
     }
@@ -237,7 +244,19 @@ std::vector<Piece> read_pieces(const std::vector<std::optional<Granule>>& open, 
   return pieces;
 }
 
+// GRANARY_READ_TRACE=DIR: the granule's needs and fetches, for bench/read_sim.py, in
+// DIR/<parent>-<granule file name>.trace.
+void write_trace(const io::RangeReader& bytes, std::int64_t parent) {
+  const std::string& name = bytes.name();
+  const std::string dir = std::getenv("GRANARY_READ_TRACE");
+  bytes.write_trace(fmt::format("{}/{}-{}.trace", dir, parent, name.substr(name.find_last_of('/') + 1)));
+}
+
 }  // namespace
+
+double read_ratio(std::uint64_t a, std::uint64_t b) {
+  return b ? std::round(1e4 * static_cast<double>(a) / static_cast<double>(b)) / 1e4 : 0.0;
+}
 
 CellRead read_cell_points(const std::vector<std::string>& granules, const CellRequest& req, const io::S3Options& s3) {
   const auto parent = healpix::morton_to_nest(req.parent_morton);
@@ -265,6 +284,8 @@ CellRead read_cell_points(const std::vector<std::string>& granules, const CellRe
       open[gi] = open_granule(granules[gi], {.values = true, .delta_time = req.delta_time}, s3);
       o.beams = static_cast<int>(open[gi]->beams.size());
       for (const auto& b : open[gi]->beams) o.segments += b.latitude.size();
+    } catch (const UnavailableError&) {
+      throw;
     } catch (const std::exception& e) {
       o.status = "failed";
       o.reason = e.what();
@@ -303,9 +324,12 @@ CellRead read_cell_points(const std::vector<std::string>& granules, const CellRe
   for (std::size_t gi = 0; gi < out.granules.size(); ++gi) {
     auto& o = out.granules[gi];
     if (open[gi]) {
-      o.size_bytes = open[gi]->bytes->size();
-      o.bytes_read = open[gi]->bytes->bytes_read();
-      o.read_requests = open[gi]->bytes->requests();
+      const io::RangeReader& bytes = *open[gi]->bytes;
+      o.size_bytes = bytes.size();
+      o.bytes_fetched = bytes.bytes_fetched();
+      o.bytes_needed = bytes.bytes_needed();
+      o.read_requests = bytes.requests();
+      if (io::read_tracing_enabled()) write_trace(bytes, req.parent_morton);
     }
     if (o.status == "failed") continue;
     if (o.kept > 0) {

@@ -33,13 +33,20 @@ struct GranuleOutcome {
   std::uint64_t segments = 0;  // segments of all beams (positions read for the prefilter)
   std::uint64_t in_cell = 0;   // segments in the parent cell (any quality)
   std::uint64_t kept = 0;      // of those, quality == 0
-  // Read statistics: the granule's size, and the bytes and requests (ranged GETs on S3) that
-  // granary read of it. An s3:// granule counts libhdf5's metadata reads too; a local one
-  // only the chunks (libhdf5 reads a local file's metadata itself).
+  // Read economy (io/range_reader.hpp): the granule's size; the bytes fetched from storage
+  // (metadata blocks, chunks, chunk starts) and the requests that fetched them (ranged GETs
+  // and the HEAD on S3, preads locally); the bytes needed (libhdf5's metadata reads and the
+  // stored bytes the job decoded, each byte once). An s3:// granule counts libhdf5's metadata
+  // reads too; a local one only granary's own chunk reads (libhdf5 reads a local file's
+  // metadata itself).
   std::uint64_t size_bytes = 0;
-  std::uint64_t bytes_read = 0;
+  std::uint64_t bytes_fetched = 0;
+  std::uint64_t bytes_needed = 0;
   std::uint64_t read_requests = 0;
 };
+
+// a / b rounded to 4 decimals; 0 when b is 0 (read_amplification, read_fraction).
+double read_ratio(std::uint64_t a, std::uint64_t b);
 
 struct CellReadStats {
   double open_seconds = 0, select_seconds = 0, values_seconds = 0;

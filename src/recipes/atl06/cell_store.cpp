@@ -117,6 +117,25 @@ std::vector<std::string> array_names(bool extra) {
   return names;
 }
 
+// Whether the root's consolidated metadata already holds the child-order group.
+static bool consolidated_lists(const io::Store& store, const StoreLayout& l) {
+  const std::string g = l.group();
+  auto read = [&](const std::string& key) {
+    auto bytes = store.get(key);
+    return json::parse(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  };
+  try {
+    if (l.format == zarr::Format::V3) {
+      auto root = read("zarr.json");
+      return root.contains("consolidated_metadata") && root["consolidated_metadata"]["metadata"].contains(g);
+    }
+    if (!store.exists(".zmetadata")) return false;
+    return read(".zmetadata")["metadata"].contains(g + "/.zgroup");
+  } catch (const json::exception&) {
+    return false;  // unreadable: consolidating again rewrites it
+  }
+}
+
 std::string status_key(std::int64_t parent, int child_order) {
   return ".granary/cells/" + std::to_string(child_order) + "/" + std::to_string(parent) + ".json";
 }
@@ -157,6 +176,8 @@ void create_store(io::Store& store, const StoreLayout& l) {
     if (existing->parent_order != l.parent_order) differs("parent order");
     if (existing->extra != l.extra) differs("set of statistics (--extra-stats)");
     if (existing->parents != l.parents) differs("list of parent cells (catalog)");
+    // A creator stopped between the group and the consolidation leaves this to finish.
+    if (!consolidated_lists(store, l)) zarr::consolidate(store, "");
     return;
   }
   const std::string g = l.group();
@@ -169,10 +190,6 @@ void create_store(io::Store& store, const StoreLayout& l) {
     root["child_orders"] = orders;
   }
   zarr::write_group(store, "", l.format, root);
-  json gattrs = l.format == zarr::Format::V3 ? dggs_group_attributes(l.child_order) : json::object();
-  gattrs["granary"] = {{"parent_order", l.parent_order}, {"child_order", l.child_order}, {"extra_statistics", l.extra},
-                       {"cells_per_parent", l.cells_per_parent()}};
-  zarr::write_group(store, g, l.format, gattrs);
 
   auto write = [&](const std::string& name, DType dtype, json fill, json attrs) {
     zarr::write_array(store, g + "/" + name, l.format, cells_spec(l, dtype, std::move(fill), std::move(attrs)));
@@ -203,6 +220,13 @@ void create_store(io::Store& store, const StoreLayout& l) {
   std::span<const std::byte> raw(reinterpret_cast<const std::byte*>(l.parents.data()), l.parents.size() * sizeof(std::int64_t));
   zarr::write_chunk(store, g + "/parent_morton", l.format, {&zero, 1}, zarr::encode_chunk(parents, raw));
   for (std::size_t chunk = 0; chunk < l.parents.size(); ++chunk) write_cells(store, l, chunk);
+  // The group is what read_layout looks for, so it goes last: a creation that fails before
+  // it (S3 unavailable, a kill) leaves no store that looks complete, and the next run
+  // creates it again (every write above is idempotent).
+  json gattrs = l.format == zarr::Format::V3 ? dggs_group_attributes(l.child_order) : json::object();
+  gattrs["granary"] = {{"parent_order", l.parent_order}, {"child_order", l.child_order}, {"extra_statistics", l.extra},
+                       {"cells_per_parent", l.cells_per_parent()}};
+  zarr::write_group(store, g, l.format, gattrs);
   // Metadata never changes after this, so the store is consolidated from birth (runs
   // consolidate again at the end, which rewrites the same document).
   zarr::consolidate(store, "");

@@ -76,7 +76,7 @@ Granule open_granule(const std::string& path, const GranuleColumns& columns, con
     // A failed read (network, access) surfaces in libhdf5 as a missing link or an unreadable
     // dataset; the reader's own message says what really happened.
     if (io::is_s3_uri(path))
-      if (auto read_error = hdf5::take_read_error(); !read_error.empty()) throw Error(read_error);
+      hdf5::rethrow_read_error();
     throw;
   }
   return g;

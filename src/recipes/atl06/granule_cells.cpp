@@ -8,6 +8,7 @@
 #include "grids/healpix/morton.hpp"
 #include "recipes/atl06/granule.hpp"
 #include "util/error.hpp"
+#include "util/unavailable_error.hpp"
 
 namespace granary::atl06 {
 
@@ -47,6 +48,8 @@ std::vector<std::int64_t> granule_parent_cells(const std::string& uri, int paren
         const std::int64_t nest = healpix::ang2nest(lat[j], lon[j], healpix::kMaxOrder) >> shift;
         if (nest != last) p.cells.push_back(nest), last = nest;
       }
+    } catch (const UnavailableError&) {
+      throw;  // storage, not the granule: fails the scan as unavailable
     } catch (const std::exception& e) {
       p.error = e.what();
     }

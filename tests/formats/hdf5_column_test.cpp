@@ -1,0 +1,68 @@
+// formats/hdf5/column: what a chunk read needs and fetches. Decoding a chunk needs its
+// stored bytes; decoding only its first element needs the part of the deflate stream the
+// decoder consumed (less than the 256-byte prefix fetched); bytes needed twice count once.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <vector>
+
+#include <hdf5.h>
+
+#include "formats/hdf5/column.hpp"
+#include "formats/hdf5/range_vfd.hpp"
+#include "support/test_support.hpp"
+
+namespace granary::hdf5 {
+namespace {
+
+void write_column(const std::filesystem::path& path) {
+  Handle f(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+  hsize_t n = 100'000, chunk = 10'000;
+  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  H5Pset_chunk(dcpl.get(), 1, &chunk);
+  H5Pset_deflate(dcpl.get(), 6);
+  Handle a(H5Dcreate2(f.get(), "/a", H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), H5Dclose);
+  std::vector<double> values(n);
+  for (std::size_t i = 0; i < n; ++i) values[i] = 1e-3 * static_cast<double>(i * i % 100'003);
+  H5Dwrite(a.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+}
+
+TEST(Hdf5Column, ChunkReadsNoteWhatTheyNeeded) {
+  silence_error_stack();
+  test::TempDir tmp;
+  write_column(tmp / "c.h5");
+  std::shared_ptr<const io::RangeReader> bytes = io::open_local_file((tmp / "c.h5").string());
+  Handle file = open_read_only(bytes, {.block_size = 4096, .max_blocks = 8});
+  const Column c = Column::describe(file.get(), "/a", bytes);
+  // Describing needed libhdf5's metadata reads, fetched as 4 KiB blocks.
+  const std::uint64_t meta_needed = bytes->bytes_needed(), meta_fetched = bytes->bytes_fetched();
+  const std::uint64_t meta_requests = bytes->requests();
+  EXPECT_GT(meta_needed, 0u);
+  EXPECT_GE(meta_fetched, meta_needed);
+
+  const std::uint64_t s3 = c.stored_bytes(3), s5 = c.stored_bytes(5);
+  ASSERT_GT(s3, 2048u) << "the test wants chunks larger than the 256-byte prefix";
+  std::vector<std::byte> out;
+  c.read_chunk(3, out);
+  EXPECT_EQ(bytes->bytes_fetched(), meta_fetched + s3);
+  EXPECT_EQ(bytes->requests(), meta_requests + 1);
+  EXPECT_EQ(bytes->bytes_needed(), meta_needed + s3);
+
+  double first = 0;
+  c.read_first(5, std::as_writable_bytes(std::span(&first, 1)));
+  EXPECT_EQ(first, 1e-3 * static_cast<double>(50'000ull * 50'000ull % 100'003));
+  EXPECT_EQ(bytes->bytes_fetched(), meta_fetched + s3 + 256);
+  EXPECT_EQ(bytes->requests(), meta_requests + 2);
+  const std::uint64_t consumed = bytes->bytes_needed() - meta_needed - s3;
+  EXPECT_GT(consumed, 0u);
+  EXPECT_LT(consumed, 256u) << "the decoder stops once it has the first element";
+
+  c.read_chunk(5, out);  // the start it needed before counts once
+  EXPECT_EQ(bytes->bytes_needed(), meta_needed + s3 + s5);
+  EXPECT_EQ(bytes->bytes_fetched(), meta_fetched + s3 + 256 + s5);
+  EXPECT_EQ(bytes->requests(), meta_requests + 3);
+}
+
+}  // namespace
+}  // namespace granary::hdf5
