@@ -409,7 +409,9 @@ TEST_F(EccoS3, FactorsAndRegridReadAndWriteS3) {
 }
 
 // Forked workers (-j 4) each read and write S3 after the parent listed the model output and
-// loaded the grid, metadata and factors from S3 (fork safety of the S3 connections).
+// loaded the grid, metadata and factors from S3. Needs the fork-safe S3 connections of
+// 6ac4754 ("io: fork-safe S3 connections"): before it, workers read each other's responses
+// (a HEAD answered with another object's size made a task SKIP without a product).
 TEST_F(EccoS3, ParallelWorkersS3ToS3GiveTheLocalProducts) {
   for (int round = 0; round < 3; ++round) {
     const std::string out = "s3://out/parallel-" + std::to_string(round);
