@@ -216,6 +216,10 @@ TEST_F(EccoS3, ResumeOnS3SkipsEverythingWithoutNewProductPuts) {
   auto config = write_config("resume", all_on_s3(out));
   auto first = run(config);
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  auto dry = run(config, "--dry-run");
+  ASSERT_EQ(dry.exit_code, 0) << dry.out << dry.err;
+  EXPECT_NE(dry.out.find("(exists: skip)"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("task(s) -> " + out + "; 20 output(s) exist already"), std::string::npos) << dry.out;
   // Any PUT of a product from now on would be refused and counted.
   server_->control("/_control/fail?count=100000&status=403&code=AccessDenied&method=PUT&match=.nc");
   const auto before = server_->stats();
