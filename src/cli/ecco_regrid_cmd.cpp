@@ -3,6 +3,8 @@
 #include <cmath>
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <string>
 
 #include <spdlog/spdlog.h>
@@ -10,13 +12,17 @@
 #include <tbb/parallel_for.h>
 
 #include "cli/commands.hpp"
+#include "cli/ecco_uri_option.hpp"
 #include "cli/parallelism_option.hpp"
 #include "formats/mds/reader.hpp"
 #include "formats/netcdf/writer.hpp"
 #include "grids/llc/grid.hpp"
 #include "grids/llc/layout.hpp"
 #include "ops/regrid/factors.hpp"
+#include "io/store.hpp"
 #include "recipes/ecco/attributes.hpp"
+#include "recipes/ecco/locations.hpp"
+#include "recipes/ecco/product_output.hpp"
 #include "recipes/ecco/product_dataset.hpp"
 #include "util/error.hpp"
 #include "util/timer.hpp"
@@ -137,9 +143,17 @@ void run_regrid(const RegridOptions& opt) {
   coord("longitude_bnds", {"longitude", "nv"}, target.longitude_bounds(), {});
   if (three_d) {
     std::string grid_dir = opt.grid.empty() ? factors.params().grid_dir : opt.grid;
-    if (grid_dir.empty() || !fs::exists(fs::path(grid_dir) / "RC.data"))
+    std::optional<ecco::ScratchDir> scratch;  // a copy of an s3:// grid
+    if (ecco::is_remote(grid_dir)) {
+      scratch.emplace("grid");
+      ecco::download_directory(grid_dir, scratch->path(), "grid directory");
+    }
+    const std::string local_grid = scratch ? scratch->path().string() : grid_dir;
+    if (grid_dir.empty() || !fs::exists(fs::path(local_grid) / "RC.data"))
       fail("{}: a 3D field needs the grid's RC/DRF for the Z coordinate: pass --grid DIR", opt.field);
-    auto rc = llc::read_grid_vector(grid_dir, "RC"), drf = llc::read_grid_vector(grid_dir, "DRF");
+    auto [rc, drf] = ecco::naming_uri(local_grid, grid_dir, [&] {
+      return std::pair(llc::read_grid_vector(local_grid, "RC"), llc::read_grid_vector(local_grid, "DRF"));
+    });
     if (static_cast<int>(rc.size()) < levels || static_cast<int>(drf.size()) < levels)
       fail("{}: RC/DRF have {} levels, the field has {}", grid_dir, rc.size(), levels);
     std::vector<double> z(rc.begin(), rc.begin() + levels), zb;
@@ -158,10 +172,16 @@ void run_regrid(const RegridOptions& opt) {
                   nc::attr("source", "granary ecco regrid " + opt.field + " with factors " + opt.factors)};
   nc::WriteOptions wopt;
   wopt.threads = opt.threads;
-  auto stats = nc::write_netcdf(d, opt.out, wopt);
-  timer.mark("write");
+  std::uint64_t bytes = 0;
+  if (ecco::is_remote(opt.out)) {  // a scratch file, then one upload
+    ecco::ProductOutput out(io::parent_uri(opt.out), io::basename_of(opt.out));
+    bytes = out.write([&](const std::string& path) { return nc::write_netcdf(d, path, wopt).bytes; }, timer).bytes;
+  } else {
+    bytes = nc::write_netcdf(d, opt.out, wopt).bytes;
+    timer.mark("write");
+  }
   spdlog::info("regrid: {} ({} level(s)) -> {} ({:.2f} MB): read {:.3f} s, transform {:.3f} s, write {:.3f} s (regridding included when streamed)", opt.field,
-               levels, opt.out, stats.bytes / 1e6, timer.seconds().at("read"), timer.seconds().at("transform"),
+               levels, opt.out, bytes / 1e6, timer.seconds().at("read"), timer.seconds().at("transform"),
                timer.seconds().at("write"));
 }
 
@@ -178,11 +198,15 @@ void add_ecco_regrid_command(CLI::App& ecco) {
   cmd->add_option("--shape", opt->shape, "2D or 3D, for a field without .meta (3D: levels from the file size)")
       ->excludes(meta);
   cmd->add_option("--dtype", opt->dtype, "Precision of a field without .meta: >f4 or >f8")->capture_default_str();
-  cmd->add_option("--out", opt->out, "Output netCDF file (written atomically)")->required();
+  cmd->add_option("--out", opt->out, "Output netCDF file (written atomically), or an s3:// URI")
+      ->required()
+      ->check(local_or_s3());
   cmd->add_option("--name", opt->name, "Variable name (default: the file name up to the first '.' or '_')");
   cmd->add_option("--levels", opt->levels, "Levels to regrid (default: all in the file)")->check(CLI::PositiveNumber);
   cmd->add_option("--timestep", opt->timestep, "Hours since 1992-01-01T12 (default: .meta or file name, else 0)");
-  cmd->add_option("--grid", opt->grid, "Grid directory for Z of 3D fields (default: the one the factors were built from)");
+  cmd->add_option("--grid", opt->grid,
+                  "Grid directory (or s3:// prefix) for Z of 3D fields (default: the one the factors were built from)")
+      ->check(local_or_s3());
   cmd->add_option("--deflate-level", opt->deflate, "zlib level of the data variable, 0 = uncompressed")
       ->check(CLI::Range(0, 9))
       ->capture_default_str();

@@ -7,11 +7,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -25,8 +27,10 @@
 #include "io/store.hpp"
 #include "recipes/ecco/config.hpp"
 #include "recipes/ecco/jobs_file.hpp"
+#include "recipes/ecco/locations.hpp"
 #include "recipes/ecco/metadata.hpp"
 #include "recipes/ecco/naming.hpp"
+#include "recipes/ecco/product_output.hpp"
 #include "recipes/ecco/product_strings.hpp"
 #include "recipes/ecco/product_task.hpp"
 #include "recipes/ecco/time_axis.hpp"
@@ -46,7 +50,7 @@ namespace {
 // ---- shared helpers ------------------------------------------------------------------------
 
 ecco::Metadata load_metadata(const ecco::RunConfig& config) {
-  return ecco::Metadata::load(config.metadata_dir, config.podaac_csv.value_or(fs::path{}));
+  return ecco::Metadata::load(config.metadata_dir, config.podaac_csv.value_or(std::string{}));
 }
 
 // Every grouping of both products (the jobs file API tells them apart by Grouping::product).
@@ -274,6 +278,42 @@ std::string job_label(const ecco::JobPlan& plan, const std::string& jobs_file) {
   return fmt::format("{} ({}:{})", plan.job.to_line(), jobs_file, plan.job.line);
 }
 
+// Whether an input of the config exists: a local file or directory, an s3:// object, or an
+// s3:// prefix with objects under it.
+bool file_exists(const std::string& uri) {
+  if (!ecco::is_remote(uri)) return fs::is_regular_file(uri);
+  return io::open_store(io::parent_uri(uri))->exists(io::basename_of(uri));
+}
+bool directory_exists(const std::string& uri) {
+  if (!ecco::is_remote(uri)) return fs::is_directory(uri);
+  return !io::open_store(uri)->list("").empty();
+}
+
+// Where the run report goes: --report, else {processed_output_dir}/reports/run-YYYYmmddTHHMMSS.json
+// (UTC; "-2", "-3"... when taken), on S3 when the products are.
+std::string report_location(const ecco::RunConfig& config, const RunOptions& opt,
+                            std::chrono::system_clock::time_point start) {
+  if (!opt.report.empty()) return opt.report;
+  const std::string& out = config.processed_output_dir;
+  if (!ecco::is_remote(out)) return run::default_report_path(out, start).string();
+  std::time_t t = std::chrono::system_clock::to_time_t(start);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char stem[32];
+  std::strftime(stem, sizeof stem, "run-%Y%m%dT%H%M%S", &tm);
+  auto store = io::open_store(out);
+  std::string key = fmt::format("reports/{}.json", stem);
+  for (int n = 2; store->exists(key); ++n) key = fmt::format("reports/{}-{}.json", stem, n);
+  return ecco::join_uri(out, key);
+}
+
+void publish_report(const std::string& uri, const json& report) {
+  if (!ecco::is_remote(uri)) return run::write_report(uri, report);
+  const auto text = report.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  io::open_store(io::parent_uri(uri))
+      ->put(io::basename_of(uri), std::as_bytes(std::span<const char>(text.data(), text.size())));
+}
+
 // Prints what would run: per job its timesteps and output files (first and last few),
 // how many exist already (skipped unless --overwrite), and jobs that cannot run.
 void print_plan(const std::vector<ecco::JobPlan>& plans, const std::vector<ecco::Grouping>& groupings,
@@ -301,7 +341,8 @@ void print_plan(const std::vector<ecco::JobPlan>& plans, const std::vector<ecco:
       } catch (const Error& e) {
         name = fmt::format("(timestep {}: {})", t.timestep, e.what());
       }
-      const bool exists = !name.empty() && name[0] != '(' && fs::exists(config.processed_output_dir / name);
+      const bool exists =
+          !name.empty() && name[0] != '(' && ecco::ProductOutput(config.processed_output_dir, name).complete();
       job_existing += exists;
       if (k < 3 || k + 1 == plan.tasks.size())
         fmt::print("    {}{}\n", name, exists ? (opt.overwrite ? "  (exists: overwrite)" : "  (exists: skip)") : "");
@@ -315,13 +356,13 @@ void print_plan(const std::vector<ecco::JobPlan>& plans, const std::vector<ecco:
   std::size_t latlon_tasks = 0;
   for (const auto& plan : plans)
     if (plan.job.product == ecco::Product::Latlon) latlon_tasks += plan.tasks.size();
-  if (!fs::is_directory(config.grid_dir))
-    fmt::print("WARNING: grid_dir {} does not exist: the run needs the model grid\n", config.grid_dir.string());
-  if (latlon_tasks && !fs::is_regular_file(config.mapping_factors))
+  if (!directory_exists(config.grid_dir))
+    fmt::print("WARNING: grid_dir {} does not exist: the run needs the model grid\n", config.grid_dir);
+  if (latlon_tasks && !file_exists(config.mapping_factors))
     fmt::print("WARNING: mapping_factors {} does not exist: {} lat-lon task(s) need it (granary ecco factors)\n",
-               config.mapping_factors.string(), latlon_tasks);
+               config.mapping_factors, latlon_tasks);
   fmt::print("plan: {} job(s), {} task(s) -> {}; {} output(s) exist already ({}){}\n", plans.size(), tasks,
-             config.processed_output_dir.string(), existing, opt.overwrite ? "overwritten" : "skipped",
+             config.processed_output_dir, existing, opt.overwrite ? "overwritten" : "skipped",
              failed ? fmt::format("; {} job(s) cannot run", failed) : "");
 }
 
@@ -387,7 +428,7 @@ void run_run_command(const RunOptions& opt) {
   }
   if (opt.require_input) confirm_jobs(plans, opt);
   // Temporaries of runs killed with -9 would stay forever: no later rename claims them.
-  if (!io::is_s3_uri(config.processed_output_dir.string())) files::remove_stale_temporaries(config.processed_output_dir);
+  if (!io::is_s3_uri(config.processed_output_dir)) files::remove_stale_temporaries(config.processed_output_dir);
 
   std::vector<json> payloads;
   std::vector<std::string> job_keys;
@@ -441,16 +482,15 @@ void run_run_command(const RunOptions& opt) {
                   {"config", fs::absolute(opt.config).string()},
                   {"jobs_file", fs::absolute(opt.jobs).string()},
                   {"ecco_version", config.ecco_version},
-                  {"model_output_dir", config.model_output_dir.string()},
-                  {"processed_output_dir", config.processed_output_dir.string()},
+                  {"model_output_dir", config.model_output_dir},
+                  {"processed_output_dir", config.processed_output_dir},
                   {"overwrite", opt.overwrite},
                   {"workers_replaced", outcome.workers_replaced}};
   auto report = run::build_report(record);
-  fs::path report_path =
-      opt.report.empty() ? run::default_report_path(config.processed_output_dir, start) : fs::path(opt.report);
-  run::write_report(report_path, report);
+  const std::string report_path = report_location(config, opt, start);
+  publish_report(report_path, report);
 
-  fmt::print("{}Report: {}\n", run::human_summary(report, 3), report_path.string());
+  fmt::print("{}Report: {}\n", run::human_summary(report, 3), report_path);
   std::fflush(stdout);
   const auto& totals = report.at("totals");
   const bool failed = totals.at("by_status").contains("FAILED") || totals.at("jobs_not_planned").get<int>() > 0;

@@ -187,7 +187,7 @@ TEST_F(EccoProductTask, NativeThreeDimensionalVelocityIsMaskedOnItsFaces) {
 
 TEST_F(EccoProductTask, TruncatedInputFailsClearlyAndLeavesNoFile) {
   auto demo = copy_demo("truncated");
-  auto path = ecco::model_field_path(demo / "model_output", "SSH", ecco::Frequency::AvgMon, 732);
+  fs::path path = ecco::model_field_path(demo / "model_output", "SSH", ecco::Frequency::AvgMon, 732);
   fs::resize_file(path, fs::file_size(path) - 100);
   auto ctx = context(demo);
   auto r = ecco::run_product_task(*ctx, task(0, ecco::Product::Latlon, ecco::Frequency::AvgMon, 732));
@@ -203,7 +203,7 @@ TEST_F(EccoProductTask, TruncatedInputFailsClearlyAndLeavesNoFile) {
 
 TEST_F(EccoProductTask, MetaThatDisagreesWithTheDataFailsClearly) {
   auto demo = copy_demo("meta");
-  auto data = ecco::model_field_path(demo / "model_output", "THETA", ecco::Frequency::AvgMon, 732);
+  fs::path data = ecco::model_field_path(demo / "model_output", "THETA", ecco::Frequency::AvgMon, 732);
   auto meta = data;
   meta.replace_extension(".meta");
   std::string text = files::read_text(meta);
@@ -276,7 +276,7 @@ TEST(EccoRealRun, Grouping0SshLatlonMatchesTheOracleAndConventions) {
   const auto ssh_bin = ecco / "model_output_r2_mean/SSH.bin";
   // Model output: the real r2 mean SSH as the January 1992 monthly mean of all three fields.
   for (const char* field : {"SSH", "SSHIBC", "SSHNOIBC"}) {
-    auto path = ecco::model_field_path(dir / "model_output", field, ecco::Frequency::AvgMon, 732);
+    fs::path path = ecco::model_field_path(dir / "model_output", field, ecco::Frequency::AvgMon, 732);
     fs::create_directories(path.parent_path());
     fs::copy_file(ssh_bin, path);
     auto meta = path;

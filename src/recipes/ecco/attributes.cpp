@@ -147,7 +147,7 @@ std::vector<nc::Attribute> Metadata::variable_attributes(const std::string& name
   if (!base && !over)
     fail("{}: no variable metadata for '{}' (looked in *_variable_metadata.json, "
          "*_geometry_metadata_for_native_datasets.json{})",
-         dir_.string(), name, p == Product::Latlon ? ", *_variable_metadata_for_latlon_datasets.json" : "");
+         dir_, name, p == Product::Latlon ? ", *_variable_metadata_for_latlon_datasets.json" : "");
   AttributeList list;
   auto apply = [&](const VariableMeta& v) {
     for (const auto& a : v.attributes) list.set(a.name, a.value);

@@ -33,6 +33,30 @@ std::string normalized_iso_time(const std::string& text) {
                      m[7].matched ? m[7].str() : "");
 }
 
+// A local path (resolved against `base`) or an s3:// URI, never a path made of a URI.
+std::string resolve_location(std::string text, const fs::path& base, const std::string& where) {
+  if (text.empty()) fail("{} is an empty path", where);
+  static const std::regex scheme(R"(^([A-Za-z][A-Za-z0-9+.-]*):/)");
+  std::smatch m;
+  if (text.rfind("file://", 0) == 0) {
+    text = text.substr(7);
+    if (text.empty()) fail("{} is an empty path", where);
+  } else if (text.rfind("s3://", 0) == 0) {
+    const auto rest = text.substr(5);
+    if (rest.empty() || rest[0] == '/')
+      fail("{} is '{}': no bucket name (expected s3://bucket/prefix)", where, text);
+    while (text.back() == '/') text.pop_back();
+    return text;
+  } else if (text.rfind("s3:", 0) == 0) {
+    fail("{} is '{}': not an s3:// URI (expected s3://bucket/prefix)", where, text);
+  } else if (std::regex_search(text, m, scheme)) {
+    fail("{} is '{}': the {}:// scheme is not supported (give a local path or an s3://bucket/prefix URI)", where,
+         text, m[1].str());
+  }
+  fs::path p = text;
+  return (p.is_absolute() ? p : base / p).lexically_normal().string();
+}
+
 }  // namespace
 
 RunConfig parse_run_config(const std::string& yaml_text, const fs::path& source) {
@@ -46,6 +70,7 @@ RunConfig parse_run_config(const std::string& yaml_text, const fs::path& source)
   if (!root.IsMap()) fail("{}: expected a mapping of keys to values at the top level", name);
 
   std::map<std::string, std::string> values;
+  std::map<std::string, int> lines;
   for (const auto& entry : root) {
     if (!entry.first.IsScalar()) fail("{}:{}: keys must be plain strings", name, line_of(entry.first));
     auto key = entry.first.as<std::string>();
@@ -59,6 +84,7 @@ RunConfig parse_run_config(const std::string& yaml_text, const fs::path& source)
            value.IsSequence() ? "list" : "mapping");
     if (!values.emplace(key, value.Scalar()).second)
       fail("{}:{}: '{}' is given twice", name, line_of(entry.first), key);
+    lines[key] = line_of(entry.first);
   }
   for (const auto& key : kRequiredKeys)
     if (!values.count(key)) fail("{}: missing required key '{}'", name, key);
@@ -70,9 +96,8 @@ RunConfig parse_run_config(const std::string& yaml_text, const fs::path& source)
     return text;
   };
   auto take_path = [&](const std::string& key) {
-    fs::path p = take(key);
-    if (p.empty()) fail("{}: '{}' is an empty path", name, key);
-    return (p.is_absolute() ? p : base / p).lexically_normal();
+    const int line = lines.at(key);
+    return resolve_location(take(key), base, fmt::format("{}:{}: '{}'", name, line, key));
   };
 
   RunConfig config;

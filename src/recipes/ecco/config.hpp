@@ -2,6 +2,7 @@
 // The ECCO run configuration (a small YAML file): where the model output, grid, metadata and
 // mapping factors live, where products go, the model time span, and free-form product
 // strings (history, references, source, summary, creator_*, ...) copied into the outputs.
+// Locations are local paths or s3:// URIs (recipes/ecco/locations.hpp), kept as strings.
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -12,12 +13,12 @@ namespace granary::ecco {
 struct RunConfig {
   std::filesystem::path source;                // the YAML file this was read from
   std::string ecco_version;                    // "V4r4"
-  std::filesystem::path model_output_dir;      // holds diags_monthly/, diags_daily/, diags_inst/
-  std::filesystem::path processed_output_dir;  // products (and reports/) are written here
-  std::filesystem::path mapping_factors;       // file written by `granary ecco factors`
-  std::filesystem::path metadata_dir;          // ECCO{version}_*.json metadata
-  std::optional<std::filesystem::path> podaac_csv;
-  std::filesystem::path grid_dir;              // MDS grid (XC, YC, Depth, ...)
+  std::string model_output_dir;      // holds diags_monthly/, diags_daily/, diags_inst/
+  std::string processed_output_dir;  // products (and reports/) are written here
+  std::string mapping_factors;       // file written by `granary ecco factors`
+  std::string metadata_dir;          // ECCO{version}_*.json metadata
+  std::optional<std::string> podaac_csv;
+  std::string grid_dir;              // MDS grid (XC, YC, Depth, ...)
   std::string model_start_time;                // ISO 8601, e.g. "1992-01-01T12:00:00"
   std::string model_end_time;
   // Every other scalar key, verbatim (values are strings even when YAML reads a number).
@@ -25,7 +26,8 @@ struct RunConfig {
 };
 
 // Parses YAML text; relative paths resolve against source's directory, and `source` names
-// the file in every error (bad YAML with its line, missing key, wrong type, bad time).
+// the file in every error (bad YAML with its line, missing key, wrong type, bad time, a
+// location with a scheme other than s3://, e.g. gs:// or https://). `file://` paths are local.
 RunConfig parse_run_config(const std::string& yaml_text, const std::filesystem::path& source);
 RunConfig load_run_config(const std::filesystem::path& path);
 

@@ -3,9 +3,13 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <limits>
+#include <memory>
 #include <set>
 
+#include "io/store.hpp"
+#include "recipes/ecco/locations.hpp"
 #include "recipes/ecco/metadata_json.hpp"
 #include "recipes/ecco/naming.hpp"
 #include "util/error.hpp"
@@ -16,22 +20,50 @@ namespace fs = std::filesystem;
 namespace mj = metadata_json;
 namespace {
 
-// The file of `dir` whose name is `suffix` or ends with "_" + suffix; exactly one must exist.
-fs::path find_metadata_file(const fs::path& dir, const std::string& suffix) {
-  std::vector<fs::path> found;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    const auto name = entry.path().filename().string();
+// The files directly in the metadata directory: a local directory or an s3:// prefix.
+class MetadataDir {
+ public:
+  explicit MetadataDir(std::string dir) : dir_(std::move(dir)) {
+    if (is_remote(dir_)) {
+      store_ = io::open_store(dir_);
+      for (const auto& object : store_->list(""))
+        if (object.key.find('/') == std::string::npos) names_.push_back(object.key);
+      if (names_.empty()) fail("{}: metadata directory not found (no objects under this prefix)", dir_);
+      return;
+    }
+    if (!fs::is_directory(dir_)) fail("{}: metadata directory not found", dir_);
+    for (const auto& entry : fs::directory_iterator(dir_))
+      if (entry.is_regular_file()) names_.push_back(entry.path().filename().string());
+  }
+  const std::string& where() const { return dir_; }
+  const std::vector<std::string>& names() const { return names_; }
+  std::string uri(const std::string& name) const { return join_uri(dir_, name); }
+  std::string read(const std::string& name) const {
+    if (!store_) return files::read_text(uri(name));
+    auto bytes = store_->get(name);
+    return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+  }
+
+ private:
+  std::string dir_;
+  std::unique_ptr<io::Store> store_;  // remote only
+  std::vector<std::string> names_;
+};
+
+// The file whose name is `suffix` or ends with "_" + suffix; exactly one must exist.
+std::string find_metadata_file(const MetadataDir& dir, const std::string& suffix) {
+  std::vector<std::string> found;
+  for (const auto& name : dir.names()) {
     bool match = name == suffix || (name.size() > suffix.size() &&
                                     name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
                                     name[name.size() - suffix.size() - 1] == '_');
-    if (match) found.push_back(entry.path());
+    if (match) found.push_back(name);
   }
-  if (found.empty()) fail("{}: missing metadata file *_{}", dir.string(), suffix);
+  if (found.empty()) fail("{}: missing metadata file *_{}", dir.where(), suffix);
   if (found.size() > 1) {
     std::sort(found.begin(), found.end());
-    fail("{}: {} files end with _{} ({} and {}); keep one", dir.string(), found.size(), suffix,
-         found[0].filename().string(), found[1].filename().string());
+    fail("{}: {} files end with _{} ({} and {}); keep one", dir.where(),
+         found.size(), suffix, found[0], found[1]);
   }
   return found.front();
 }
@@ -41,11 +73,24 @@ struct JsonFile {
   std::vector<nlohmann::json> entries;
 };
 
-JsonFile read_json_list(const fs::path& dir, const std::string& suffix) {
-  auto path = find_metadata_file(dir, suffix);
-  JsonFile f{path.string(), {}};
-  f.entries = mj::entries(mj::parse(files::read_text(path), f.source), f.source);
+JsonFile read_json_list(const MetadataDir& dir, const std::string& suffix) {
+  auto name = find_metadata_file(dir, suffix);
+  JsonFile f{dir.uri(name), {}};
+  f.entries = mj::entries(mj::parse(dir.read(name), f.source), f.source);
   return f;
+}
+
+// The PO.DAAC table: a local file or an s3:// object.
+std::string read_podaac_table(const std::string& uri) {
+  if (!is_remote(uri)) {
+    if (!fs::is_regular_file(uri)) fail("{}: PO.DAAC dataset table not found", uri);
+    return files::read_text(uri);
+  }
+  auto store = io::open_store(io::parent_uri(uri));
+  const auto key = io::basename_of(uri);
+  if (!store->exists(key)) fail("{}: PO.DAAC dataset table not found (no such object)", uri);
+  auto bytes = store->get(key);
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
 nc::AttrValue attribute_value(const nlohmann::json& v, const std::string& key, const std::string& at) {
@@ -166,15 +211,15 @@ bool GlobalMetaEntry::applies_to(const std::string& dimension) const {
   return grid_dimension.empty() || grid_dimension.find(dimension) != std::string::npos;
 }
 
-Metadata Metadata::load(const fs::path& dir, const fs::path& podaac_csv) {
-  if (!fs::is_directory(dir)) fail("{}: metadata directory not found", dir.string());
+Metadata Metadata::load(const std::string& dir_uri, const std::string& podaac_csv) {
+  const MetadataDir dir(dir_uri);
   Metadata m;
-  m.dir_ = dir;
+  m.dir_ = dir_uri;
 
   auto read_groupings = [&](const std::string& suffix, Product p, std::string& source) {
-    auto path = find_metadata_file(dir, suffix);
-    source = path.string();
-    return parse_groupings(files::read_text(path), p, source);
+    auto name = find_metadata_file(dir, suffix);
+    source = dir.uri(name);
+    return parse_groupings(dir.read(name), p, source);
   };
   m.native_groupings_ = read_groupings("groupings_for_native_datasets.json", Product::Native, m.native_groupings_source_);
   m.latlon_groupings_ = read_groupings("groupings_for_latlon_datasets.json", Product::Latlon, m.latlon_groupings_source_);
@@ -189,10 +234,9 @@ Metadata Metadata::load(const fs::path& dir, const fs::path& podaac_csv) {
   m.global_native_ = parse_globals(read_json_list(dir, "global_metadata_for_native_datasets.json"));
   m.global_latlon_ = parse_globals(read_json_list(dir, "global_metadata_for_latlon_datasets.json"));
 
-  fs::path csv = podaac_csv.empty() ? fs::path(kDefaultPodaacCsv) : podaac_csv;
-  m.podaac_csv_ = csv.is_absolute() ? csv : dir / csv;
-  if (!fs::is_regular_file(m.podaac_csv_)) fail("{}: PO.DAAC dataset table not found", m.podaac_csv_.string());
-  m.podaac_rows_ = parse_podaac_csv(files::read_text(m.podaac_csv_), m.podaac_csv_.string());
+  const std::string csv = podaac_csv.empty() ? std::string(kDefaultPodaacCsv) : podaac_csv;
+  m.podaac_csv_ = is_remote(csv) || fs::path(csv).is_absolute() ? csv : dir.uri(csv);
+  m.podaac_rows_ = parse_podaac_csv(read_podaac_table(m.podaac_csv_), m.podaac_csv_);
   return m;
 }
 
@@ -251,7 +295,7 @@ PodaacEntry Metadata::podaac(const Grouping& grouping, Frequency f, const Produc
     e.title = row.long_name;
     return e;
   }
-  fail("{}: no dataset whose DATASET.FILENAME looks like {}*{} (grouping {} '{}', {}, {})", podaac_csv_.string(),
+  fail("{}: no dataset whose DATASET.FILENAME looks like {}*{} (grouping {} '{}', {}, {})", podaac_csv_,
        pattern.head, pattern.tail, grouping.index, grouping.name, to_string(grouping.product), to_string(f));
 }
 

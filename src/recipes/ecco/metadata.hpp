@@ -68,13 +68,13 @@ struct PodaacEntry {
 
 class Metadata {
  public:
-  // podaac_csv: empty = kDefaultPodaacCsv in dir; relative = relative to dir. Fails
-  // (granary::Error naming the file and key) for a missing directory or file, bad JSON or
-  // CSV, or a missing required key.
-  static Metadata load(const std::filesystem::path& dir, const std::filesystem::path& podaac_csv = {});
+  // dir and podaac_csv are local paths or s3:// URIs. podaac_csv: empty = kDefaultPodaacCsv
+  // in dir; relative = relative to dir. Fails (granary::Error naming the file and key) for
+  // a missing directory or file, bad JSON or CSV, or a missing required key.
+  static Metadata load(const std::string& dir, const std::string& podaac_csv = {});
 
-  const std::filesystem::path& directory() const { return dir_; }
-  const std::filesystem::path& podaac_csv() const { return podaac_csv_; }
+  const std::string& directory() const { return dir_; }
+  const std::string& podaac_csv() const { return podaac_csv_; }
 
   // --- groupings ---------------------------------------------------------------------------
   const std::vector<Grouping>& groupings(Product p) const;
@@ -119,8 +119,8 @@ class Metadata {
   PodaacEntry podaac(const Grouping& grouping, Frequency f, const ProductStrings& strings = {}) const;
 
  private:
-  std::filesystem::path dir_;
-  std::filesystem::path podaac_csv_;
+  std::string dir_;
+  std::string podaac_csv_;
   std::vector<Grouping> native_groupings_, latlon_groupings_;
   std::string native_groupings_source_, latlon_groupings_source_;
   std::vector<VariableMeta> variables_, latlon_variables_, geometry_native_, geometry_latlon_;

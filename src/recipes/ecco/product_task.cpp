@@ -10,7 +10,9 @@
 #include "formats/netcdf/writer.hpp"
 #include "ops/vector/east_north.hpp"
 #include "recipes/ecco/model_field.hpp"
+#include "recipes/ecco/locations.hpp"
 #include "recipes/ecco/naming.hpp"
+#include "recipes/ecco/product_output.hpp"
 #include "recipes/ecco/product_dataset.hpp"
 #include "recipes/ecco/task_context.hpp"
 #include "util/error.hpp"
@@ -42,18 +44,52 @@ ProductTask ProductTask::from_json(const nlohmann::json& j) {
   return t;
 }
 
+namespace {
+
+// The grid and its cell corners, read in place or from a scratch copy of an s3:// grid_dir.
+void load_grid(TaskContext& ctx, const std::string& grid_dir) {
+  if (!is_remote(grid_dir)) {
+    ctx.grid = llc::load_grid(grid_dir);
+    ctx.corners = llc::load_cell_corners(grid_dir, ctx.grid.layout);
+    return;
+  }
+  ScratchDir scratch("grid");
+  download_directory(grid_dir, scratch.path(), "grid directory");
+  const std::string local = scratch.path().string();
+  naming_uri(local, grid_dir, [&] {
+    ctx.grid = llc::load_grid(local);
+    ctx.corners = llc::load_cell_corners(local, ctx.grid.layout);
+  });
+  ctx.grid.dir = grid_dir;
+  ctx.corners.source = replace_all(ctx.corners.source, local, grid_dir);
+}
+
+// The mapping factors, read in place or from a scratch copy of an s3:// object.
+void load_factors(TaskContext& ctx, const std::string& uri) {
+  if (!is_remote(uri)) {
+    ctx.factors = regrid::Factors::load(uri);
+    ctx.factors->check_grid(ctx.grid);
+    return;
+  }
+  ScratchDir scratch("factors");
+  const std::string local = (scratch.path() / io::basename_of(uri)).string();
+  download_object(uri, local, "mapping factors (granary ecco factors writes them)");
+  naming_uri(local, uri, [&] {
+    ctx.factors = regrid::Factors::load(local);
+    ctx.factors->check_grid(ctx.grid);
+  });
+}
+
+}  // namespace
+
 std::shared_ptr<const TaskContext> make_task_context(const RunConfig& config, bool need_factors) {
   auto ctx = std::make_shared<TaskContext>();
   ctx->config = config;
   ctx->strings = product_strings_of(config);
   ctx->clock = ctx->strings.clock();
-  ctx->metadata = Metadata::load(config.metadata_dir, config.podaac_csv.value_or(fs::path{}));
-  ctx->grid = llc::load_grid(config.grid_dir.string());
-  ctx->corners = llc::load_cell_corners(config.grid_dir.string(), ctx->grid.layout);
-  if (need_factors) {
-    ctx->factors = regrid::Factors::load(config.mapping_factors.string());
-    ctx->factors->check_grid(ctx->grid);
-  }
+  ctx->metadata = Metadata::load(config.metadata_dir, config.podaac_csv.value_or(std::string{}));
+  load_grid(*ctx, config.grid_dir);
+  if (need_factors) load_factors(*ctx, config.mapping_factors);
   return ctx;
 }
 
@@ -108,10 +144,12 @@ nlohmann::json run_product_task(const TaskContext& ctx, const ProductTask& task,
       fail("grouping {} ({}) of the {} product has no {} frequency", task.grouping, grouping.filename,
            to_string(task.product), to_string(task.frequency));
     const TimeInfo time = time_info(task.frequency, task.timestep, ctx.clock);
-    const fs::path output = ctx.config.processed_output_dir / product_relative_path(grouping, time, ctx.strings);
-    result["output"] = output.string();
+    const std::string relative = product_relative_path(grouping, time, ctx.strings);
+    const std::string output = join_uri(ctx.config.processed_output_dir, relative);
+    result["output"] = output;
     result["grouping_name"] = grouping.filename;
-    if (!overwrite && fs::exists(output)) {
+    ProductOutput out(ctx.config.processed_output_dir, relative);
+    if (!overwrite && out.complete()) {
       result["status"] = "SKIP";
       result["reason"] = "output exists";
       return result;
@@ -119,7 +157,9 @@ nlohmann::json run_product_task(const TaskContext& ctx, const ProductTask& task,
     const int levels = grouping.is_3d() ? ctx.grid.nz : 1;
     if (task.product == Product::Latlon) {
       if (!ctx.factors) fail("lat-lon task without mapping factors (set mapping_factors in the config)");
-      ctx.factors->check_levels(levels);
+      // The config's name for the factors (their origin may be a scratch copy).
+      if (levels > ctx.factors->levels())
+        fail("factors {} have {} levels, the field has {}", ctx.config.mapping_factors, ctx.factors->levels(), levels);
     }
 
     // Read every input field once.
@@ -128,7 +168,7 @@ nlohmann::json run_product_task(const TaskContext& ctx, const ProductTask& task,
     for (const auto& field : grouping.input_fields()) {
       auto path = model_field_path(ctx.config.model_output_dir, field, task.frequency, task.timestep);
       inputs.emplace(field, read_model_field(ctx.grid, path, field, levels));
-      input_files.push_back(path.string());
+      input_files.push_back(path);
     }
     result["inputs"] = input_files;
     timer.mark("read");
@@ -170,12 +210,12 @@ nlohmann::json run_product_task(const TaskContext& ctx, const ProductTask& task,
       build_latlon_dataset(ctx, grouping, time, levels, variables, stamp, ds);
     else
       build_native_dataset(ctx, grouping, time, levels, variables, stamp, ds);
-    auto stats = nc::write_netcdf(ds.dataset, output.string());
-    timer.mark("write");
+    auto written = out.write([&](const std::string& path) { return nc::write_netcdf(ds.dataset, path).bytes; },
+                             timer);
 
     result["status"] = "SUCCESS";
-    result["bytes"] = stats.bytes;
-    result["sha256"] = files::sha256_file(output);
+    result["bytes"] = written.bytes;
+    result["sha256"] = written.sha256;
     result["uuid"] = stamp.uuid;
   } catch (const std::exception& e) {
     result["status"] = "FAILED";

@@ -1,13 +1,17 @@
 #include "recipes/ecco/timesteps.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <iterator>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "formats/mds/meta.hpp"
+#include "io/store.hpp"
+#include "recipes/ecco/locations.hpp"
 #include "util/error.hpp"
 
 namespace granary::ecco {
@@ -19,33 +23,60 @@ std::string describe_timesteps(const std::vector<std::int64_t>& timesteps, std::
   return fmt::format("{}, ... ({} in all)", fmt::join(head, ", "), timesteps.size());
 }
 
-FieldTimesteps list_field_timesteps(const fs::path& model_output_dir, const std::string& field,
+namespace {
+
+// Whether `name` (a file name in the field's directory) is one of its records: exactly
+// "{stem}.NNNNNNNNNN.data" (another field's file dropped there is not ours).
+std::optional<std::int64_t> record_timestep(const std::string& name, const std::string& stem) {
+  auto timestep = mds::timestep_from_name(name);
+  if (!timestep || name.size() != stem.size() + 16 || name.compare(0, stem.size() + 1, stem + ".") != 0)
+    return std::nullopt;
+  return timestep;
+}
+
+bool is_data_file(const std::string& name) {
+  return name.size() > 5 && name.compare(name.size() - 5, 5, ".data") == 0;
+}
+
+void list_local(FieldTimesteps& result, const std::string& stem) {
+  std::error_code ec;
+  if (!fs::is_directory(result.directory, ec)) return;
+  for (const auto& entry : fs::directory_iterator(result.directory, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() != ".data") continue;
+    if (auto timestep = record_timestep(name, stem)) result.timesteps.push_back(*timestep);
+    else ++result.ignored_files;
+  }
+  if (ec) fail("{}: cannot list directory ({})", result.directory, ec.message());
+}
+
+// One paginated listing of the field's "folder"; objects in deeper "folders" are not its records.
+void list_remote(FieldTimesteps& result, const std::string& stem) {
+  auto store = io::open_store(result.directory);
+  for (const auto& object : store->list("")) {
+    if (object.key.find('/') != std::string::npos || !is_data_file(object.key)) continue;
+    if (auto timestep = record_timestep(object.key, stem)) result.timesteps.push_back(*timestep);
+    else ++result.ignored_files;
+  }
+}
+
+}  // namespace
+
+FieldTimesteps list_field_timesteps(const std::string& model_output_dir, const std::string& field,
                                     Frequency frequency) {
   auto layout = layout_of(frequency);
   const std::string stem = field + "_" + layout.suffix;
   FieldTimesteps result;
   result.field = field;
-  result.directory = model_output_dir / layout.directory / stem;
-  std::error_code ec;
-  if (!fs::is_directory(result.directory, ec)) return result;
-  for (const auto& entry : fs::directory_iterator(result.directory, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (entry.path().extension() != ".data") continue;
-    auto timestep = mds::timestep_from_name(name);
-    // Exactly "{stem}.NNNNNNNNNN.data": another field's file dropped here is not ours.
-    if (!timestep || name.size() != stem.size() + 16 || name.compare(0, stem.size() + 1, stem + ".") != 0) {
-      ++result.ignored_files;
-      continue;
-    }
-    result.timesteps.push_back(*timestep);
-  }
-  if (ec) fail("{}: cannot list directory ({})", result.directory.string(), ec.message());
+  result.directory = join_uri(join_uri(model_output_dir, layout.directory), stem);
+  if (is_remote(result.directory)) list_remote(result, stem);
+  else list_local(result, stem);
   std::sort(result.timesteps.begin(), result.timesteps.end());
   result.timesteps.erase(std::unique(result.timesteps.begin(), result.timesteps.end()), result.timesteps.end());
   return result;
 }
 
-TimestepDiscovery discover_timesteps(const fs::path& model_output_dir, const Grouping& grouping,
+TimestepDiscovery discover_timesteps(const std::string& model_output_dir, const Grouping& grouping,
                                      Frequency frequency) {
   TimestepDiscovery d;
   std::set<std::int64_t> all;
@@ -74,7 +105,7 @@ TimestepDiscovery discover_timesteps(const fs::path& model_output_dir, const Gro
   return d;
 }
 
-JobPlan plan_job(const Job& job, const std::vector<Grouping>& groupings, const fs::path& model_output_dir) {
+JobPlan plan_job(const Job& job, const std::vector<Grouping>& groupings, const std::string& model_output_dir) {
   JobPlan plan;
   plan.job = job;
   const Grouping* grouping = find_grouping(groupings, job.product, job.grouping);
@@ -89,7 +120,7 @@ JobPlan plan_job(const Job& job, const std::vector<Grouping>& groupings, const f
   if (!d.empty_fields.empty()) {
     std::vector<std::string> where;
     for (const auto& f : d.fields)
-      if (f.timesteps.empty()) where.push_back(f.directory.string() + "/*.data");
+      if (f.timesteps.empty()) where.push_back(f.directory + "/*.data");
     plan.error = fmt::format("job {} ('{}'): no model output for field(s) {} (looked for {})", label,
                              grouping->name, fmt::join(d.empty_fields, ", "), fmt::join(where, ", "));
     return plan;
@@ -97,7 +128,7 @@ JobPlan plan_job(const Job& job, const std::vector<Grouping>& groupings, const f
   for (const auto& f : d.fields)
     if (f.ignored_files)
       plan.warnings.push_back(fmt::format("job {}: ignored {} file(s) in {} not named {}_{}.NNNNNNNNNN.data", label,
-                                          f.ignored_files, f.directory.string(), f.field,
+                                          f.ignored_files, f.directory, f.field,
                                           layout_of(job.frequency).suffix));
   if (!d.mismatches.empty()) {
     std::vector<std::string> parts;
@@ -129,7 +160,7 @@ JobPlan plan_job(const Job& job, const std::vector<Grouping>& groupings, const f
       if (!unavailable.empty()) {
         plan.error = fmt::format("job {} ('{}'): timestep(s) {} not available for every input field in {}", label,
                                  grouping->name, describe_timesteps(unavailable),
-                                 (model_output_dir / layout_of(job.frequency).directory).string());
+                                 join_uri(model_output_dir, layout_of(job.frequency).directory));
         return plan;
       }
       chosen = sel.list;

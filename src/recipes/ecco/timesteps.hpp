@@ -4,9 +4,9 @@
 //       {FIELD}_{suffix}.{10-digit timestep}.data
 // and a product needs every input field of its grouping at that timestep. Timesteps that
 // only some fields have are reported (naming the fields and what they lack) and skipped;
-// a field with no files at all makes the whole job fail to plan.
+// a field with no files at all makes the whole job fail to plan. model_output_dir is a local
+// directory (listed in place) or an s3:// prefix (listed with ListObjectsV2).
 #include <cstdint>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -18,13 +18,13 @@ namespace granary::ecco {
 
 struct FieldTimesteps {
   std::string field;
-  std::filesystem::path directory;       // where its files were looked for
+  std::string directory;                 // where its files were looked for (path or s3:// URI)
   std::vector<std::int64_t> timesteps;   // sorted, unique
   std::size_t ignored_files = 0;         // *.data files not named {FIELD}_{suffix}.NNNNNNNNNN.data
 };
 
 // Lists one field's timesteps (empty when the directory is missing or holds no files).
-FieldTimesteps list_field_timesteps(const std::filesystem::path& model_output_dir, const std::string& field,
+FieldTimesteps list_field_timesteps(const std::string& model_output_dir, const std::string& field,
                                     Frequency frequency);
 
 struct FieldMismatch {
@@ -41,7 +41,7 @@ struct TimestepDiscovery {
 };
 
 // Lists every input field of the grouping and compares their timestep lists.
-TimestepDiscovery discover_timesteps(const std::filesystem::path& model_output_dir, const Grouping& grouping,
+TimestepDiscovery discover_timesteps(const std::string& model_output_dir, const Grouping& grouping,
                                      Frequency frequency);
 
 // A job resolved against the files on disk: its tasks (one per timestep, ascending), the
@@ -57,7 +57,7 @@ struct JobPlan {
 };
 
 JobPlan plan_job(const Job& job, const std::vector<Grouping>& groupings,
-                 const std::filesystem::path& model_output_dir);
+                 const std::string& model_output_dir);
 
 // "732, 1428, 2172, ... (40 in all)": a short, readable list of timesteps.
 std::string describe_timesteps(const std::vector<std::int64_t>& timesteps, std::size_t show = 6);
