@@ -113,16 +113,17 @@ TEST_P(S3Interop, StoreOperationsWork) {
 }
 
 TEST_P(S3Interop, ListsManyKeysAcrossPages) {
-  if (GetParam() == S3ServerKind::S3rver)
-    GTEST_SKIP() << "s3rver 4.0.4 answers every truncated ListObjectsV2 with 500 InternalError (the AWS CLI gets "
-                    "the same); paging is tested on the strict server";
   auto store = open();
-  // More than one page of 1000 keys on any server.
-  for (int i = 0; i < 1003; ++i) store->put(fmt::format("k/{:05}", i), {});
+  // More than one page of 1000 keys on S3. s3rver 4.0.4 answers every truncated
+  // ListObjectsV2 with 500 InternalError (the AWS CLI gets the same), so it gets one full
+  // page; paging itself is tested here on the strict server (and at 3 keys a page in S3Store*).
+  const int keys = GetParam() == S3ServerKind::S3rver ? 1000 : 1003;
+  for (int i = 0; i < keys; ++i) store->put(fmt::format("k/{:05}", i), {});
+  store->put("k0", {});  // sorts after "k/…": must not be listed under "k/"
   auto listed = store->list("k/");
-  ASSERT_EQ(listed.size(), 1003u);
+  ASSERT_EQ(listed.size(), static_cast<std::size_t>(keys));
   EXPECT_EQ(listed.front().key, "k/00000");
-  EXPECT_EQ(listed.back().key, "k/01002");
+  EXPECT_EQ(listed.back().key, fmt::format("k/{:05}", keys - 1));
 }
 
 TEST_P(S3Interop, TheAwsCliReadsWhatGranaryWroteAndTheOtherWayRound) {
@@ -250,6 +251,8 @@ TEST_F(S3Transport, ForkedWorkersNeverShareTheParentsConnection) {
   for (int round = 0; round < 4; ++round)
     for (int i = 0; i < kObjects; ++i) tasks.push_back({{"i", i}});
   const auto* shared = store.get();
+  run::PoolOptions pool;
+  pool.workers = 4;
   auto outcome = run::run_local(
       tasks,
       [shared](const json& task) {
@@ -260,7 +263,7 @@ TEST_F(S3Transport, ForkedWorkersNeverShareTheParentsConnection) {
         bool ok = got == want && std::equal(part.begin(), part.end(), want.begin() + 7);
         return json{{"status", ok ? "SUCCESS" : "FAILED"}, {"error", ok ? "" : "another object's bytes"}};
       },
-      {.workers = 4});
+      pool);
   int failed = 0;
   for (const auto& r : outcome.results)
     if (r["status"] != "SUCCESS") ++failed, ADD_FAILURE() << r.dump();

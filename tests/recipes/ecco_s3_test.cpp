@@ -90,17 +90,30 @@ class EccoS3 : public testing::Test {
                                    (demo / "jobs.txt").string() + " -j 1");
     ASSERT_EQ(local.exit_code, 0) << local.out << local.err;
     // Inputs in one bucket, page size 7 so every listing is paginated.
-    auto bucket = io::open_s3_store("s3://ecco", server_->options(kKeys));
+    upload_inputs(*server_);
+  }
+  static void upload_inputs(const test::S3TestServer& server) {
+    auto bucket = io::open_s3_store("s3://ecco", server.options(kKeys));
     for (const char* part : {"model_output", "grid", "metadata"})
-      for (const auto& key : files_under(demo / part))
-        bucket->put(std::string(part) + "/" + key, files::read_all(demo / part / key));
-    bucket->put("factors/factors.bin", files::read_all(demo / "factors.bin"));
+      for (const auto& key : files_under(demo() / part))
+        bucket->put(std::string(part) + "/" + key, files::read_all(demo() / part / key));
+    bucket->put("factors/factors.bin", files::read_all(demo() / "factors.bin"));
+  }
+  // @20minutes/s3rver with the same inputs, started on first use: a third-party S3.
+  static const test::S3TestServer* s3rver() {
+    if (!s3rver_ && test::S3TestServer::available(test::S3ServerKind::S3rver)) {
+      s3rver_ = new test::S3TestServer({.kind = test::S3ServerKind::S3rver, .buckets = {"ecco", "out"}, .credentials = {kKeys}});
+      upload_inputs(*s3rver_);
+    }
+    return s3rver_;
   }
   static void TearDownTestSuite() {
     delete dir_;
     delete server_;
+    delete s3rver_;
     dir_ = nullptr;
     server_ = nullptr;
+    s3rver_ = nullptr;
   }
   void SetUp() override {
     if (!server_) GTEST_SKIP() << "/usr/bin/python3 (S3 test server) and /usr/bin/ncdump are needed";
@@ -133,15 +146,18 @@ class EccoS3 : public testing::Test {
 
   // `granary ecco run` with the server's keys in the environment, from the config's directory
   // (where a URI mistaken for a relative path would land).
-  static test::CommandResult run(const fs::path& config, const std::string& extra = "-j 1") {
-    return test::run_command("cd '" + config.parent_path().string() + "' && " + server_->env(kKeys) +
+  static test::CommandResult run(const fs::path& config, const std::string& extra = "-j 1",
+                                 const test::S3TestServer* server = nullptr) {
+    if (!server) server = server_;
+    return test::run_command("cd '" + config.parent_path().string() + "' && " + server->env(kKeys) +
                              test::granary_binary() + " ecco run --config '" + config.string() + "' --jobs '" +
                              (demo() / "jobs.txt").string() + "' " + extra);
   }
 
   // The products under an s3:// prefix (reports aside), downloaded into `into`.
-  static std::vector<std::string> download_products(const std::string& uri, const fs::path& into) {
-    auto store = io::open_s3_store(uri, server_->options(kKeys));
+  static std::vector<std::string> download_products(const std::string& uri, const fs::path& into,
+                                                    const test::S3TestServer* server = nullptr) {
+    auto store = io::open_s3_store(uri, (server ? server : server_)->options(kKeys));
     std::vector<std::string> keys;
     for (const auto& o : store->list("")) {
       if (o.key.rfind("reports/", 0) == 0) continue;
@@ -168,9 +184,10 @@ class EccoS3 : public testing::Test {
     }
   }
 
-  static void expect_s3_products(const std::string& uri, const std::string& name) {
+  static void expect_s3_products(const std::string& uri, const std::string& name,
+                                 const test::S3TestServer* server = nullptr) {
     const fs::path into = *dir_ / ("download-" + name);
-    download_products(uri, into);
+    download_products(uri, into, server);
     expect_local_products(into);
   }
 
@@ -182,6 +199,7 @@ class EccoS3 : public testing::Test {
   }
 
   static inline test::S3TestServer* server_ = nullptr;
+  static inline test::S3TestServer* s3rver_ = nullptr;
   static inline test::TempDir* dir_ = nullptr;
 };
 
@@ -424,6 +442,34 @@ TEST_F(EccoS3, ParallelWorkersS3ToS3GiveTheLocalProducts) {
     ASSERT_EQ(r.exit_code, 0) << "round " << round << r.out << r.err;
     expect_s3_products(out, "parallel-" + std::to_string(round));
   }
+}
+
+// The same -j 4 run against a third-party S3 (s3rver), which checks SigV4 in its own way.
+TEST_F(EccoS3, ParallelWorkersOnAThirdPartyS3GiveTheLocalProducts) {
+  auto* other = s3rver();
+  if (!other) GTEST_SKIP() << test::S3TestServer::why_unavailable(test::S3ServerKind::S3rver);
+  for (int round = 0; round < 2; ++round) {
+    const std::string name = "s3rver-" + std::to_string(round);
+    const std::string out = "s3://out/" + name;
+    auto r = run(write_config(name, all_on_s3(out)), "-j 4", other);
+    ASSERT_EQ(r.exit_code, 0) << name << r.out << r.err;
+    expect_s3_products(out, name, other);
+  }
+}
+
+// Faults while four workers read and write: each request fails at most once (once=1), so
+// every fault is retried away; the products must still equal the local run.
+TEST_F(EccoS3, ParallelWorkersRideOutDroppedGarbledAndThrottledRequests) {
+  for (const char* fault : {"count=5&status=503&code=SlowDown&method=GET", "count=4&mode=drop&method=GET",
+                            "count=3&mode=garbage&method=GET", "count=3&mode=truncate&method=GET",
+                            "count=2&mode=wrong-range&method=GET", "count=3&status=500&code=InternalError&method=PUT",
+                            "count=2&mode=drop&method=PUT", "count=2&mode=drop&method=HEAD"})
+    server_->control(std::string("/_control/fail?once=1&") + fault);
+  const std::string out = "s3://out/faults";
+  auto r = run(write_config("faults", all_on_s3(out)), "-j 4");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  expect_s3_products(out, "faults");
+  EXPECT_GT(server_->stats()["injected_failures"].get<int>(), 10);
 }
 
 }  // namespace
