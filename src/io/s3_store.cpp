@@ -117,6 +117,21 @@ void S3Store::fail_response(const std::string& what, const HttpResponse& respons
   fail("{}: {}", what, message);
 }
 
+// A check that parses a 200's XML into `out`: a document that is not what it must be is a
+// transport fault (retried), never an empty or partial result.
+template <class T, class Parse>
+s3::ResponseCheck parse_into(T& out, Parse parse) {
+  return [&out, parse](const HttpResponse& r) -> std::optional<std::string> {
+    if (r.status != 200) return std::nullopt;
+    try {
+      out = parse(r.text());
+      return std::nullopt;
+    } catch (const s3::MalformedResponse& e) {
+      return e.what();
+    }
+  };
+}
+
 struct ContentRange {
   std::uint64_t first = 0, last = 0, total = 0;
 };
@@ -157,16 +172,8 @@ std::vector<ObjectInfo> S3Store::list(const std::string& prefix) const {
     std::vector<std::pair<std::string, std::string>> query{{"list-type", "2"}, {"prefix", prefix_ + prefix}};
     if (!token.empty()) query.emplace_back("continuation-token", token);
     s3::ListPage page;
-    auto parse = [&](const HttpResponse& r) -> std::optional<std::string> {
-      if (r.status != 200) return std::nullopt;
-      try {
-        page = s3::parse_list_page(r.text());
-        return std::nullopt;
-      } catch (const s3::MalformedResponse& e) {
-        return e.what();
-      }
-    };
-    auto response = send(what, {.method = "GET", .url = bucket_level_url_ + "?" + s3::canonical_query(query)}, parse);
+    auto response = send(what, {.method = "GET", .url = bucket_level_url_ + "?" + s3::canonical_query(query)},
+                         parse_into(page, s3::parse_list_page));
     if (response.status != 200) fail_response(what, response);
     for (auto& object : page.objects) {
       if (object.key.compare(0, prefix_.size(), prefix_) != 0)
@@ -273,20 +280,11 @@ void S3Store::put_multipart(const std::string& key, std::span<const std::byte> b
 std::string S3Store::create_upload(const std::string& key) const {
   auto what = uri_of(key);
   std::string upload_id;
-  auto parse = [&](const HttpResponse& r) -> std::optional<std::string> {
-    if (r.status != 200) return std::nullopt;
-    try {
-      upload_id = s3::parse_upload_id(r.text());
-      return std::nullopt;
-    } catch (const s3::MalformedResponse& e) {
-      return e.what();
-    }
-  };
   auto response = send(what,
                        {.method = "POST",
                         .url = url_of(key) + "?" + s3::canonical_query({{"uploads", ""}}),
                         .headers = {"Content-Type: application/octet-stream"}},
-                       parse);
+                       parse_into(upload_id, s3::parse_upload_id));
   if (response.status != 200) fail_response(what, response);
   return upload_id;
 }

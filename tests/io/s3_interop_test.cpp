@@ -35,15 +35,7 @@ using testing::HasSubstr;
 constexpr const char* kBucket = "interop";
 const s3::Credentials kKeys{"AKIDINTEROPTEST1", "interop/Secret+Key0", ""};
 
-std::vector<std::byte> pattern(std::size_t size, unsigned seed) {
-  std::vector<std::byte> out(size);
-  std::uint32_t x = seed * 2654435761u + 7;
-  for (auto& b : out) {
-    x = x * 1664525u + 1013904223u;
-    b = static_cast<std::byte>(x >> 24);
-  }
-  return out;
-}
+using test::pattern;
 
 std::string text_of(const std::vector<std::byte>& bytes) { return {reinterpret_cast<const char*>(bytes.data()), bytes.size()}; }
 

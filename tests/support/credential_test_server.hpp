@@ -2,12 +2,7 @@
 // tests/support/credential_server.py on loopback for as long as this object lives: the
 // container endpoint, IMDSv2, NSIDC's s3credentials endpoint and the Earthdata Login host,
 // each handing out the given keys in turn. Header-only, like s3_test_server.hpp.
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,9 +10,8 @@
 
 #include "io/credentials.hpp"
 #include "io/http_client.hpp"
+#include "support/loopback_process.hpp"
 #include "util/error.hpp"
-
-extern char** environ;
 
 namespace granary::test {
 
@@ -38,33 +32,8 @@ class CredentialTestServer {
                                   options.earthdata_token, "--urs-login", options.urs_login};
     for (const auto& k : options.keys)
       args.insert(args.end(), {"--credential", k.access_key_id + ":" + k.secret_access_key + ":" + k.session_token});
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int out[2];
-    if (pipe(out) != 0) fail("{}: cannot make a pipe", script);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, out[0]);
-    const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(out[1]);
-    pollfd ready{out[0], POLLIN, 0};
-    char c;
-    while (rc == 0 && poll(&ready, 1, 10'000) == 1 && read(out[0], &c, 1) == 1 && c != '\n') port_ += c;
-    close(out[0]);
-    if (rc != 0) {
-      pid_ = -1;
-      fail("cannot start {}", script);
-    }
-    if (port_.empty()) fail("{} did not report its port", script);
-  }
-  ~CredentialTestServer() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
+    process_ = std::make_unique<LoopbackProcess>(std::move(args), script, 10'000);
+    port_ = process_->port();
   }
   CredentialTestServer(const CredentialTestServer&) = delete;
   CredentialTestServer& operator=(const CredentialTestServer&) = delete;
@@ -82,7 +51,7 @@ class CredentialTestServer {
   }
 
  private:
-  pid_t pid_ = -1;
+  std::unique_ptr<LoopbackProcess> process_;
   std::string port_;
 };
 

@@ -6,13 +6,11 @@
 //  * S3rver: @20minutes/s3rver from npm (tools/s3rver), a third-party implementation that
 //    also verifies SigV4: so that granary is not only tested against what we wrote.
 // Header-only: the test binary is built from the *_test.cpp files and test_support.cpp.
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,9 +19,8 @@
 #include "io/credentials.hpp"
 #include "io/s3_http.hpp"
 #include "io/s3_store.hpp"
+#include "support/loopback_process.hpp"
 #include "util/error.hpp"
-
-extern char** environ;
 
 namespace granary::test {
 
@@ -74,35 +71,11 @@ class S3TestServer {
       for (const auto& c : options.credentials)
         args.insert(args.end(), {"--credential", c.access_key_id + ":" + c.secret_access_key});
     }
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int out[2];
-    if (pipe(out) != 0) fail("{}: cannot make a pipe", script);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, out[0]);
-    const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(out[1]);
-    std::string port;
-    pollfd ready{out[0], POLLIN, 0};
-    char c;
-    while (rc == 0 && poll(&ready, 1, 30'000) == 1 && read(out[0], &c, 1) == 1 && c != '\n') port += c;
-    close(out[0]);
-    if (rc != 0) {
-      pid_ = -1;
-      fail("cannot start {}", script);
-    }
-    if (port.empty()) fail("{} did not report its port", script);
-    endpoint_ = "http://127.0.0.1:" + port;
+    process_ = std::make_unique<LoopbackProcess>(std::move(args), script);
+    endpoint_ = "http://127.0.0.1:" + process_->port();
   }
   ~S3TestServer() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
+    process_.reset();  // stopped before its data directory goes
     if (!data_dir_.empty()) {
       std::error_code ec;
       std::filesystem::remove_all(data_dir_, ec);
@@ -159,7 +132,7 @@ class S3TestServer {
   static std::string s3rver_dir() { return std::string(GRANARY_SOURCE_DIR) + "/tools/s3rver"; }
 
   S3ServerKind kind_;
-  pid_t pid_ = -1;
+  std::unique_ptr<LoopbackProcess> process_;
   std::string endpoint_, region_, data_dir_;
 };
 

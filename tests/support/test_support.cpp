@@ -89,4 +89,14 @@ std::optional<std::filesystem::path> zarrita_dir() {
   return dir;
 }
 
+std::vector<std::byte> pattern(std::size_t size, unsigned seed) {
+  std::vector<std::byte> out(size);
+  std::uint32_t x = seed * 2654435761u + 1;
+  for (auto& b : out) {
+    x = x * 1664525u + 1013904223u;
+    b = static_cast<std::byte>(x >> 24);
+  }
+  return out;
+}
+
 }  // namespace granary::test

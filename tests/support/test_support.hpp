@@ -1,9 +1,11 @@
 #pragma once
 // Shared helpers for tests: where real data and the oracles live, temp dirs, running the CLI.
+#include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace granary::test {
 
@@ -45,6 +47,9 @@ CommandResult run_command(const std::string& command_line);
 // Runs the granary binary under test with the given argument string.
 CommandResult run_granary(const std::string& args);
 std::string granary_binary();
+
+// `size` pseudo-random bytes, the same for the same seed (objects a test can tell apart).
+std::vector<std::byte> pattern(std::size_t size, unsigned seed);
 
 // The message of the granary::Error that `action` throws ("(no granary::Error thrown)" if none).
 std::string error_of(const std::function<void()>& action);
