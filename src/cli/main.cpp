@@ -1,6 +1,7 @@
 // granary: Earth-science granules -> analysis-ready gridded datasets.
 // Exit codes: 0 success, 1 some jobs failed (the rest finished; see the run report),
-// 2 bad input (command line, files, config), 3 internal error.
+// 2 bad input (command line, files, config), 3 a service stayed unavailable after retries
+// (S3, CMR, a credentials endpoint: run the same command again), 70 internal error (a bug).
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -13,6 +14,7 @@
 #include "cli/commands.hpp"
 #include "cli/unknown_command.hpp"
 #include "util/error.hpp"
+#include "util/unavailable_error.hpp"
 #include "util/log.hpp"
 
 namespace granary::cli {
@@ -58,12 +60,15 @@ int main(int argc, char** argv) {
     }
     const int printed = app.exit(e);
     return printed == 0 ? 0 : 2;
+  } catch (const UnavailableError& e) {
+    spdlog::error("{} (a service was unavailable, not the input: run the same command again; it resumes)", e.what());
+    return 3;
   } catch (const Error& e) {
     spdlog::error("{}", e.what());
     return 2;
   } catch (const std::exception& e) {
-    spdlog::error("internal error: {}", e.what());
-    return 3;
+    spdlog::error("internal error: {} (a bug in granary: please report it with the command line)", e.what());
+    return 70;  // EX_SOFTWARE
   }
   return cli::exit_code;
 }

@@ -231,6 +231,18 @@ TEST_F(S3Transport, ExhaustedRetriesAreAnUnavailableServiceNotBadInput) {
   }
 }
 
+// On the command line a service that stays unavailable is exit 3 (run again), not 2 (bad input).
+TEST_F(S3Transport, AServiceThatStaysUnavailableExitsWith3) {
+  server_->control("/_control/fail?count=20&status=503&code=SlowDown&method=GET&match=list-type");
+  test::TempDir tmp;
+  auto r = test::run_command(server_->env(kKeys) + test::granary_binary() + " atl06 catalog --granules s3://" + kBucket +
+                             "/granules/ --out " + (tmp / "catalog.json").string() + " -j 1");
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("503 SlowDown"));
+  EXPECT_THAT(r.err, HasSubstr("a service was unavailable, not the input"));
+  EXPECT_FALSE(std::filesystem::exists(tmp / "catalog.json"));
+}
+
 // The parent keeps a live keep-alive connection, then forks workers that all read at once.
 // Sharing the inherited socket, they would read each other's answers; each must open its own.
 TEST_F(S3Transport, ForkedWorkersNeverShareTheParentsConnection) {
