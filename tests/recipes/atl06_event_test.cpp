@@ -218,11 +218,17 @@ print(json.dumps({"same": same, "names": sorted(a.variables), "total": int(a["co
 // which must exist (magg's Lambda answered "Zarr template not found" too).
 TEST_F(Atl06Event, WithChunkIdxTheSharedStoreAtThePrefixIsWritten) {
   const std::string shared = std::string("s3://") + kOutputBucket + "/" + prefix();
+  const std::string own = shared + "/" + std::to_string(kParent) + ".zarr";
+  // No template at the prefix: the parent's own store, created, as the issue asks of magg's event.
   auto r = run_event(magg_event(0));
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(json::parse(r.out)["statusCode"], 500);
-  EXPECT_NE(r.out.find("no ATL06 store"), std::string::npos) << r.out;
-  EXPECT_TRUE(output(shared)->list("").empty());  // nothing written anywhere
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(json::parse(r.out)["body"]["zarr_path"], own);
+  EXPECT_TRUE(output(own)->size("zarr.json"));
+  EXPECT_TRUE(output(own)->size(status_key(kParent, 12)));
+  for (const auto& o : output(shared)->list(""))
+    EXPECT_EQ(o.key.rfind(std::to_string(kParent) + ".zarr/", 0), 0u) << o.key;
+  auto own_store = output(own);
+  for (const auto& o : own_store->list("")) own_store->remove(o.key);
 
   StoreLayout layout;  // the template magg's orchestrator (or `atl06 run`) makes first
   layout.parents = {-4113212, kParent};
@@ -233,7 +239,7 @@ TEST_F(Atl06Event, WithChunkIdxTheSharedStoreAtThePrefixIsWritten) {
   EXPECT_EQ(body["zarr_path"], shared);
   EXPECT_GT(body["total_obs"].get<int>(), 0);
   EXPECT_TRUE(output(shared)->size(status_key(kParent, 12)));
-  EXPECT_FALSE(output(shared)->size(std::to_string(kParent) + ".zarr/zarr.json"));
+  EXPECT_FALSE(output(shared)->size(std::to_string(kParent) + ".zarr/zarr.json"));  // with a template, none of its own
 }
 
 // An event naming `store` (granary's key) writes into that shared store, chunk_idx or not.
@@ -267,6 +273,7 @@ TEST(Atl06EventParse, TheStoreFollowsMaggsLayoutUnlessTheEventNamesOne) {
   e["chunk_idx"] = 5;
   job = parse_cell_event(e);
   EXPECT_EQ(job.store, "s3://b/atl06/c22");
+  EXPECT_EQ(job.own_store_fallback, "s3://b/atl06/c22/-4113213.zarr");
   EXPECT_FALSE(job.create_store);
   e["create_store"] = true;
   EXPECT_TRUE(parse_cell_event(e).create_store);

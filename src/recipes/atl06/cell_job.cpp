@@ -98,7 +98,9 @@ CellJob parse_cell_event(const json& e) {
     // Where magg's Lambda wrote (see the header): a chunk_idx addresses a chunk of the shared
     // store at the prefix; without one, the parent gets a store of its own under the prefix.
     own_store = !j.chunk_idx;
-    j.store = own_store ? fmt::format("{}/{}.zarr", base, j.parent) : base;
+    const auto own = fmt::format("{}/{}.zarr", base, j.parent);
+    j.store = own_store ? own : base;
+    if (!own_store) j.own_store_fallback = own;
   }
   const auto numerics = optional_field<std::string>(e, "numerics", "double", "\"double\" or \"magg\"");
   if (numerics == "magg") j.numerics = ops::Numerics::Magg;
@@ -132,8 +134,9 @@ CellResult compute_cell(const CellJob& job) {
   return r;
 }
 
-json run_cell_job(const CellJob& job, const std::function<void(const CellResult&)>& on_computed) {
+json run_cell_job(const CellJob& requested, const std::function<void(const CellResult&)>& on_computed) {
   const auto t0 = std::chrono::steady_clock::now();
+  CellJob job = requested;  // the store may still be chosen (own_store_fallback)
   json result = {{"status", "FAILED"},
                  {"parent_morton", job.parent},
                  {"granule_count", job.granules.size()},
@@ -149,6 +152,15 @@ json run_cell_job(const CellJob& job, const std::function<void(const CellResult&
   try {
     store = open_output_store(job);
     std::optional<StoreLayout> layout = read_layout(*store, job.child_order);
+    if (!layout && !job.create_store && !job.own_store_fallback.empty()) {
+      // No template at the prefix: as magg's Lambda without one, the parent gets its own store.
+      job.store = job.own_store_fallback;
+      job.chunk_idx.reset();
+      job.create_store = true;
+      result["zarr_path"] = job.store;
+      store = open_output_store(job);
+      layout = read_layout(*store, job.child_order);
+    }
     if (!layout) {
       if (!job.create_store)
         fail("{}: no ATL06 store for child order {} (run `granary atl06 run`, or `granary atl06 cell` which creates a one-parent store)",

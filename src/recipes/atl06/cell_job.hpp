@@ -8,10 +8,11 @@
 //   chunk_idx, s3_credentials {accessKeyId, secretAccessKey, sessionToken}: the keys that
 //   read s3:// granules (NSIDC's temporary credentials)
 // Output of an event without `store`, where magg's Lambda wrote (englacial/zagg history):
-//   * with chunk_idx: chunk chunk_idx of the shared store s3://{s3_bucket}/{s3_prefix} (magg
-//     since aa60a0c5, e.g. 307b29dd: its orchestrator creates that store's template first and
-//     the Lambda fails without it; so does this job, unless create_store);
-//   * without chunk_idx: a complete single-parent store of its own,
+//   * with chunk_idx, when the shared store s3://{s3_bucket}/{s3_prefix} exists: its chunk
+//     chunk_idx (magg since aa60a0c5, e.g. 307b29dd: its orchestrator creates that store's
+//     template first; magg's Lambda failed without it);
+//   * otherwise (no chunk_idx, or no template and no create_store): a complete single-parent
+//     store of its own,
 //     s3://{s3_bucket}/{s3_prefix}/{parent_morton}.zarr, created if absent (magg's first
 //     Lambda, cb6c6dba, which wrote xarray's to_zarr there); that URI is the zarr_path.
 // granary keys: store (URI of a shared store: `atl06 run`'s layout), numerics ("double" |
@@ -46,6 +47,9 @@ struct CellJob {
   bool extra = false;
   bool skip_bad_granules = false;  // write the cell even if some granules could not be read
   bool create_store = false;
+  // magg's event with a chunk_idx and no granary `store`: the shared store at the prefix when
+  // an orchestrator made it (magg's template), else a one-parent store of its own here.
+  std::string own_store_fallback;
   int zarr_format = 3;
   bool compress = true;
   io::S3Options granule_s3;  // how s3:// granules are read (s3_credentials)
