@@ -82,12 +82,7 @@ ExpiringCredentials fetch(const std::string& source, const std::string& url, con
   } catch (const nlohmann::json::parse_error& e) {
     fail("{}: the answer is not JSON (syntax error at byte {})", source, e.byte);
   }
-  auto text = [&](const char* name) {
-    return j.is_object() && j.contains(name) && j[name].is_string() ? j[name].get<std::string>() : std::string();
-  };
-  ExpiringCredentials out{{text("AccessKeyId"), text("SecretAccessKey"), text("Token")}, std::nullopt};
-  if (auto expiration = text("Expiration"); !expiration.empty()) out.expiration = parse_expiration(expiration, source);
-  return out;
+  return credentials_from_json(j, {"AccessKeyId", "SecretAccessKey", "Token", "Expiration"}, source);
 }
 
 }  // namespace

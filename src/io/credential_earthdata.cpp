@@ -139,12 +139,7 @@ ExpiringCredentials fetch(const std::string& source, const EarthdataOptions& o) 
          "the DAAC's application?",
          source, e.byte, how);
   }
-  auto text = [&](const char* name) {
-    return j.is_object() && j.contains(name) && j[name].is_string() ? j[name].get<std::string>() : std::string();
-  };
-  ExpiringCredentials out{{text("accessKeyId"), text("secretAccessKey"), text("sessionToken")}, std::nullopt};
-  if (auto expiration = text("expiration"); !expiration.empty()) out.expiration = parse_expiration(expiration, source);
-  return out;
+  return credentials_from_json(j, {"accessKeyId", "secretAccessKey", "sessionToken", "expiration"}, source);
 }
 
 }  // namespace

@@ -61,14 +61,9 @@ ExpiringCredentials fetch(const std::string& source, const std::string& endpoint
   } catch (const nlohmann::json::parse_error& e) {
     fail("{}: the keys of role {} are not JSON (syntax error at byte {})", source, role, e.byte);
   }
-  auto text = [&](const char* name) {
-    return j.is_object() && j.contains(name) && j[name].is_string() ? j[name].get<std::string>() : std::string();
-  };
-  if (auto code = text("Code"); !code.empty() && code != "Success")
+  if (auto code = json_text(j, "Code"); !code.empty() && code != "Success")
     fail("{}: role {}: the metadata service answered Code \"{}\"", source, role, code);
-  ExpiringCredentials out{{text("AccessKeyId"), text("SecretAccessKey"), text("Token")}, std::nullopt};
-  if (auto expiration = text("Expiration"); !expiration.empty()) out.expiration = parse_expiration(expiration, source);
-  return out;
+  return credentials_from_json(j, {"AccessKeyId", "SecretAccessKey", "Token", "Expiration"}, source);
 }
 
 // Anonymous until the first fetch finds a metadata service; after that a refreshing provider.

@@ -115,14 +115,9 @@ ExpiringCredentials fetch(const std::string& source, const std::vector<std::stri
   }
   if (!j.is_object() || !j.contains("Version") || j["Version"] != 1)
     fail("{}: \"{}\" printed JSON without \"Version\": 1 (the AWS CLI's credential_process format)", source, words[0]);
-  auto text = [&](const char* name) {
-    return j.contains(name) && j[name].is_string() ? j[name].get<std::string>() : std::string();
-  };
-  ExpiringCredentials out{{text("AccessKeyId"), text("SecretAccessKey"), text("SessionToken")}, std::nullopt};
-  if (out.credentials.access_key_id.empty() || out.credentials.secret_access_key.empty())
+  if (json_text(j, "AccessKeyId").empty() || json_text(j, "SecretAccessKey").empty())
     fail("{}: \"{}\" printed no AccessKeyId or SecretAccessKey", source, words[0]);
-  if (auto expiration = text("Expiration"); !expiration.empty()) out.expiration = parse_expiration(expiration, source);
-  return out;
+  return credentials_from_json(j, {"AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"}, source);
 }
 
 }  // namespace

@@ -93,4 +93,18 @@ Clock::time_point parse_expiration(const std::string& text, const std::string& w
   return Clock::from_time_t(utc - offset_seconds);
 }
 
+std::string json_text(const nlohmann::json& object, const char* name) {
+  return object.is_object() && object.contains(name) && object[name].is_string() ? object[name].get<std::string>()
+                                                                                 : std::string();
+}
+
+ExpiringCredentials credentials_from_json(const nlohmann::json& answer, const CredentialFields& fields,
+                                          const std::string& source) {
+  ExpiringCredentials out{{json_text(answer, fields.key_id), json_text(answer, fields.secret), json_text(answer, fields.token)},
+                          std::nullopt};
+  if (auto expiration = json_text(answer, fields.expiration); !expiration.empty())
+    out.expiration = parse_expiration(expiration, source);
+  return out;
+}
+
 }  // namespace granary::io::s3

@@ -14,6 +14,8 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "io/credentials.hpp"
 
 namespace granary::io::s3 {
@@ -86,5 +88,19 @@ std::shared_ptr<CredentialProvider> shared_provider(const std::string& key,
 // "2024-01-01T12:00:00Z", "2024-01-01T12:00:00.123+00:00", "2024-01-01 12:00:00+00:00".
 // Throws granary::Error naming `what` for anything else.
 Clock::time_point parse_expiration(const std::string& text, const std::string& what);
+
+// What an endpoint calls the fields of its answer: the AWS sources say AccessKeyId,
+// SecretAccessKey, Token or SessionToken, Expiration; NASA Earthdata uses camelCase.
+struct CredentialFields {
+  const char *key_id, *secret, *token, *expiration;
+};
+
+// A string field of a JSON object, or "" when it is absent or not a string.
+std::string json_text(const nlohmann::json& object, const char* name);
+
+// The keys and expiration in a parsed answer (absent fields are ""); an expiration that is
+// not a time throws granary::Error naming `source`.
+ExpiringCredentials credentials_from_json(const nlohmann::json& answer, const CredentialFields& fields,
+                                          const std::string& source);
 
 }  // namespace granary::io::s3
