@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "io/s3_http.hpp"
 #include "recipes/ecco/locations.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
@@ -32,10 +33,10 @@ ProductOutput::Written ProductOutput::write(const std::function<std::uint64_t(co
   ScratchDir scratch("product");
   const fs::path local = scratch.path() / io::basename_of(relative_);
   w.bytes = produce(local.string());
-  w.sha256 = files::sha256_file(local);
+  const auto bytes = files::read_all(local);  // read once: for the checksum and the upload
   timer.mark("write");
-  const auto bytes = files::read_all(local);
   if (bytes.size() != w.bytes) fail("{}: wrote {} bytes, but the file holds {}", uri_, w.bytes, bytes.size());
+  w.sha256 = io::s3::sha256_hex(bytes);
   store_->put(relative_, bytes);
   timer.mark("upload");
   return w;
