@@ -110,6 +110,7 @@ std::string atl06_text(const json& a) {
     std::vector<Row> rows{{"parents", number(g["parents"])},
                           {"parents processed", number(g["parents_processed"])},
                           {"cells", number(g["cells"])},
+                          {"cell index", fmt::format("latitude {}, {} morton", g.value("latitude", "?"), g.value("morton_form", "?"))},
                           {"cells with data", number(g["cells_with_data"])},
                           {"observations", number(g["total_obs"])},
                           {"cell ids with data", g["cell_id_min"].is_null() ? "-" : number(g["cell_id_min"]) + " .. " + number(g["cell_id_max"])}};

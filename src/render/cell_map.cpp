@@ -15,7 +15,7 @@ Projection resolve_projection(Projection requested, const CellField& field) {
   double sum = 0;
   for (const auto nest : field.nest) {
     double lat = 0, lon = 0;
-    healpix::nest2ang(nest, field.order, lat, lon);
+    healpix::nest2ang(nest, field.order, field.latitude, lat, lon);
     sum += lat;
   }
   return sum < 0 ? Projection::SouthPolar : Projection::NorthPolar;
@@ -30,7 +30,8 @@ Image render_cell_map(const CellField& field, const MapProjection& projection, c
   for (const auto nest : field.nest) {
     std::vector<Point> polygon;
     for (const auto& p : cell_outline(nest, field.order)) {
-      const Point q = projection.forward(p.lat, p.lon);
+      // Outlines are drawn in the kernel's frame; the map is geodetic.
+      const Point q = projection.forward(healpix::geodetic_latitude(p.lat, field.latitude), p.lon);
       xmin = std::min(xmin, q.x), xmax = std::max(xmax, q.x), ymin = std::min(ymin, q.y), ymax = std::max(ymax, q.y);
       polygon.push_back(q);
     }

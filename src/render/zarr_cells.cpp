@@ -9,6 +9,7 @@
 
 #include "formats/zarr/zarr.hpp"
 #include "io/store.hpp"
+#include "recipes/atl06/cell_index.hpp"
 #include "render/time_label.hpp"
 #include "util/error.hpp"
 
@@ -56,6 +57,21 @@ Array1d read_1d(const io::Store& store, const std::string& uri, const std::strin
   return Array1d{read_numbers(store, path, node->array->dtype), node->attributes};
 }
 
+// Nested ids (as doubles, the same as read_1d gives cell_ids) decoded from the `morton`
+// coordinate; -1 where a value is no cell of this order.
+Array1d morton_cells(const io::Store& store, const std::string& uri, const std::string& group, const atl06::CellIndex& index,
+                     int order) {
+  const auto node = zarr::read_node(store, group + "/morton");
+  if (!node || !node->is_array) fail("{}: group '{}' has neither cell_ids nor morton", uri, group);
+  const auto want = index.morton_form == atl06::MortonForm::Packed ? zarr::DType::UInt64 : zarr::DType::Int64;
+  if (node->array->dtype != want || node->array->shape.size() != 1)
+    fail("{}: {}/morton is not a 1-D {} array", uri, group, want == zarr::DType::UInt64 ? "uint64 (packed)" : "int64 (legacy)");
+  const auto raw = zarr::read_array(store, group + "/morton");
+  Array1d out;
+  for (const auto nest : atl06::nested_from_morton(raw, index.morton_form, order)) out.values.push_back(static_cast<double>(nest));
+  return out;
+}
+
 int default_order(const io::Store& store, const std::string& uri) {
   const auto root = zarr::read_node(store, "");
   if (!root || root->is_array) fail("{}: not a Zarr group", uri);
@@ -82,7 +98,12 @@ CellField read_zarr_cells(const std::string& uri, const std::string& variable, s
   if (const auto node = zarr::read_node(*store, group); !node || node->is_array)
     fail("{}: no cell group '{}' (--level is the HEALPix order of the cells)", uri, group);
   if (!zarr::read_node(*store, group + "/" + variable)) fail("{}: no variable '{}' in group '{}'", uri, variable, group);
-  const auto ids = read_1d(*store, uri, group + "/cell_ids");
+  const auto group_node = zarr::read_node(*store, group);
+  const auto cell_ids_node = zarr::read_node(*store, group + "/cell_ids");
+  const atl06::CellIndex index =
+      atl06::declared_cell_index(group_node->attributes, cell_ids_node ? cell_ids_node->attributes : nlohmann::json());
+  field.latitude = index.latitude;
+  const auto ids = cell_ids_node ? read_1d(*store, uri, group + "/cell_ids") : morton_cells(*store, uri, group, index, field.order);
   const auto counts = read_1d(*store, uri, group + "/count");
   const auto data = read_1d(*store, uri, group + "/" + variable);
   if (ids.values.size() != counts.values.size() || ids.values.size() != data.values.size())
@@ -104,7 +125,7 @@ CellField read_zarr_cells(const std::string& uri, const std::string& variable, s
   }
   for (std::size_t k = 0; k < ids.values.size(); ++k) {
     // Padding rows of parents with fewer cells carry the fill id and count 0.
-    if (!(counts.values[k] > 0) || !(ids.values[k] < cells_at_order)) continue;
+    if (!(counts.values[k] > 0) || !(ids.values[k] >= 0 && ids.values[k] < cells_at_order)) continue;
     field.nest.push_back(static_cast<std::int64_t>(ids.values[k]));
     field.count.push_back(static_cast<std::int64_t>(counts.values[k]));
     field.values.push_back(static_cast<float>(data.values[k]));

@@ -6,12 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "grids/healpix/latitude.hpp"
+
 namespace granary::render {
 
 struct CellField {
   std::string variable, units, long_name;
   int order = 0;
   std::vector<std::int64_t> nest;   // nested ids at `order`
+  // How the cells were made (the store's declaration): where a cell lies on the map.
+  healpix::LatitudeConvention latitude = healpix::LatitudeConvention::GeodeticSpherical;
   std::vector<std::int64_t> count;  // points per cell (0: no data)
   std::vector<float> values;        // the variable, NaN where missing
   // "YYYY-MM-DD .. YYYY-MM-DD" from t_min/t_max when the store has them, else "".
@@ -19,7 +23,8 @@ struct CellField {
 };
 
 // order: the group to read (default: the first of the root's "child_orders", else the only
-// numeric group). Errors name the store and the problem (no store, no group, no variable,
+// numeric group). Cells come from `cell_ids`, or, in a store that has only the `morton`
+// coordinate (zagg's), from its packed or legacy morton indices. Errors name the store and the problem (no store, no group, no variable,
 // arrays of different lengths).
 CellField read_zarr_cells(const std::string& uri, const std::string& variable, std::optional<int> order);
 

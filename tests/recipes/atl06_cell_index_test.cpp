@@ -319,6 +319,66 @@ TEST(Atl06CellIndex, ConventionsAndFormsNeverMixInOneStore) {
   EXPECT_THAT(r.err, HasSubstr("never mix in one store"));
 }
 
+// Like zagg's stores: the cells only as the packed `morton` coordinate, the index only in
+// mortie's dggs block (no cell_ids, no granary attributes, no consolidated metadata).
+void make_morton_only(const fs::path& store) {
+  fs::remove_all(store / "12" / "cell_ids");
+  auto root = read_json(store / "zarr.json");
+  root.erase("consolidated_metadata");
+  std::ofstream(store / "zarr.json") << root.dump();
+  auto group = read_json(store / "12" / "zarr.json");
+  group["attributes"].erase("granary");
+  std::ofstream(store / "12" / "zarr.json") << group.dump();
+}
+
+TEST(Atl06CellIndex, InfoAndQuicklookReadBothFormsAndMortonOnlyStores) {
+  test::TempDir tmp;
+  const std::string parent = " --parent " + std::to_string(kCell) + " --granules" + granule_args(granules());
+  for (const auto& m : kModes) {
+    const auto store = tmp / "s.zarr";
+    fs::remove_all(store);
+    auto r = test::run_granary("atl06 cell" + parent + " --out " + store.string() + flags(m));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = test::run_granary("info " + store.string() + " --json");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto full = json::parse(r.out)["atl06"]["groups"][0];
+    EXPECT_EQ(full["latitude"], healpix::latitude_name(m.latitude));
+    EXPECT_EQ(full["morton_form"], morton_form_name(m.morton_form));
+    ASSERT_GT(full["cells_with_data"].get<int>(), 300);
+    r = test::run_granary("quicklook " + store.string() + " --var h_mean --out " + (tmp / "full.png").string());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    if (m.morton_form == MortonForm::Legacy) continue;
+
+    make_morton_only(store);
+    r = test::run_granary("info " + store.string() + " --json");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto only = json::parse(r.out)["atl06"]["groups"][0];
+    for (const char* k : {"cells_with_data", "total_obs", "cell_id_min", "cell_id_max", "latitude", "morton_form"})
+      EXPECT_EQ(only[k], full[k]) << k << flags(m);
+    r = test::run_granary("info " + store.string());
+    EXPECT_THAT(r.out, HasSubstr(fmt::format("latitude {}, packed morton", healpix::latitude_name(m.latitude))));
+    r = test::run_granary("quicklook " + store.string() + " --var h_mean --out " + (tmp / "only.png").string());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(files::read_text(tmp / "only.png"), files::read_text(tmp / "full.png")) << "the same cells in the same places" << flags(m);
+  }
+}
+
+TEST(Atl06CellIndex, DeclaredIndexOfForeignAttributes) {
+  // zagg's block as its tests ship it (WGS84 ellipsoid, no latitude key: authalic by the
+  // ellipsoid), mortie's with the key, a bare healpix block (a sphere), and a bad token.
+  auto zagg = json::parse(R"({"dggs": {"name": "morton", "refinement_level": 6, "spatial_dimension": "cells",
+      "ellipsoid": {"name": "WGS84", "semimajor_axis": 6378137.0, "inverse_flattening": 298.257223563},
+      "compression": "none", "coordinate": "morton"}})");
+  EXPECT_EQ(declared_cell_index(zagg, nullptr), (CellIndex{LatitudeConvention::AuthalicWgs84, MortonForm::Packed}));
+  zagg["dggs"]["latitude"] = "geodetic-spherical";
+  EXPECT_EQ(declared_cell_index(zagg, nullptr), (CellIndex{LatitudeConvention::GeodeticSpherical, MortonForm::Packed}));
+  EXPECT_EQ(declared_cell_index(json::parse(R"({"dggs": {"name": "healpix", "refinement_level": 12}})"), nullptr), CellIndex{});
+  EXPECT_EQ(declared_cell_index(json::object(), json::parse(R"({"grid_name": "healpix", "level": 12, "ellipsoid": "WGS84"})")).latitude,
+            LatitudeConvention::AuthalicWgs84);
+  zagg["dggs"]["latitude"] = "authalic";
+  EXPECT_THAT(test::error_of([&] { declared_cell_index(zagg, nullptr); }), HasSubstr("dggs.latitude is \"authalic\""));
+}
+
 TEST(Atl06CellIndex, EventKeysAreChecked) {
   json e = {{"parent_morton", kCell}, {"granule_urls", json::array()}, {"store", "/tmp/x.zarr"}};
   EXPECT_EQ(parse_cell_event(e).index, CellIndex{});

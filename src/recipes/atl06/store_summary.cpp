@@ -5,6 +5,7 @@
 
 #include "formats/zarr/zarr.hpp"
 #include "ops/describe/zarr_chunks.hpp"
+#include "recipes/atl06/cell_index.hpp"
 #include "recipes/atl06/cell_store.hpp"
 #include "util/error.hpp"
 
@@ -12,6 +13,18 @@ namespace granary::atl06 {
 namespace {
 
 using nlohmann::json;
+
+// The cells of one chunk as nested ids (-1: none): cell_ids when the group has them, else
+// the decoded morton coordinate (a store of zagg's has only that).
+std::vector<std::int64_t> chunk_cells(const io::Store& store, const std::string& path, const zarr::NodeInfo& node,
+                                      std::span<const std::uint64_t> coords, std::optional<MortonForm> morton, int order) {
+  auto raw = describe::read_chunk(store, path, node, coords);
+  if (!raw) fail("{}/{}: chunk {} is missing while count has it", store.uri(), path, coords[0]);
+  if (morton) return nested_from_morton(*raw, *morton, order);
+  std::vector<std::int64_t> out(raw->size() / 8);
+  std::memcpy(out.data(), raw->data(), out.size() * 8);
+  return out;
+}
 
 zarr::NodeInfo array_node(const io::Store& store, const std::string& path, zarr::DType dtype) {
   auto node = zarr::read_node(store, path);
@@ -23,12 +36,27 @@ zarr::NodeInfo array_node(const io::Store& store, const std::string& path, zarr:
 
 json summarize_group(const io::Store& store, const std::string& group) {
   auto at = [&](const std::string& name) { return group.empty() ? name : group + "/" + name; };
-  const auto cells = array_node(store, at("cell_ids"), zarr::DType::UInt64);
+  int order = -1;
+  try {
+    order = std::stoi(group);
+  } catch (const std::exception&) {
+  }
+  const auto group_node = zarr::read_node(store, group);
+  const bool has_ids = zarr::read_node(store, at("cell_ids")).has_value();
+  const CellIndex index = declared_cell_index(group_node ? group_node->attributes : json(),
+                                              has_ids ? zarr::read_node(store, at("cell_ids"))->attributes : json());
+  const std::optional<MortonForm> decode = has_ids ? std::nullopt : std::optional(index.morton_form);
+  const std::string ids_name = has_ids ? "cell_ids" : "morton";
+  const auto cells = array_node(store, at(ids_name),
+                                has_ids || index.morton_form == MortonForm::Packed ? zarr::DType::UInt64 : zarr::DType::Int64);
   const auto count = array_node(store, at("count"), zarr::DType::Int32);
   if (cells.array->shape != count.array->shape || cells.array->chunks != count.array->chunks)
-    fail("{}/{}: cell_ids and count have different shapes or chunks", store.uri(), group);
+    fail("{}/{}: {} and count have different shapes or chunks", store.uri(), group, ids_name);
 
-  json out{{"group", group}, {"cells", cells.array->shape[0]}};
+  json out{{"group", group},
+           {"cells", cells.array->shape[0]},
+           {"latitude", healpix::latitude_name(index.latitude)},
+           {"morton_form", morton_form_name(index.morton_form)}};
   std::uint64_t with_data = 0, obs = 0, id_min = UINT64_MAX, id_max = 0;
   const auto grid = describe::chunk_grid(*count.array);
   const auto chunk = count.array->chunks[0], total = count.array->shape[0];
@@ -36,15 +64,13 @@ json summarize_group(const io::Store& store, const std::string& group) {
     const std::uint64_t coords[1] = {c};
     auto counts = describe::read_chunk(store, at("count"), count, coords);
     if (!counts) continue;  // never written: no data
-    auto ids = describe::read_chunk(store, at("cell_ids"), cells, coords);
-    if (!ids) fail("{}/{}: chunk {} is missing while count has it", store.uri(), at("cell_ids"), c);
-    const std::uint64_t n = std::min(chunk, total - c * chunk);
+    const auto ids = chunk_cells(store, at(ids_name), cells, coords, decode, order);
+    const std::uint64_t n = std::min({chunk, total - c * chunk, static_cast<std::uint64_t>(ids.size())});
     for (std::uint64_t i = 0; i < n; ++i) {
       std::int32_t k;
-      std::uint64_t id;
       std::memcpy(&k, counts->data() + i * sizeof k, sizeof k);
-      if (k <= 0) continue;
-      std::memcpy(&id, ids->data() + i * sizeof id, sizeof id);
+      if (k <= 0 || ids[i] < 0) continue;
+      const auto id = static_cast<std::uint64_t>(ids[i]);
       ++with_data;
       obs += static_cast<std::uint64_t>(k);
       id_min = std::min(id_min, id);
@@ -65,12 +91,7 @@ json summarize_group(const io::Store& store, const std::string& group) {
     std::set<std::string> status;
     for (const auto& o : store.list(".granary/cells/")) status.insert(o.key);
     std::uint64_t processed = 0;
-    int child_order = -1;
-    try {
-      child_order = std::stoi(group);
-    } catch (const std::exception&) {
-    }
-    for (auto p : parents) processed += status.count(status_key(p, child_order));
+    for (auto p : parents) processed += status.count(status_key(p, order));
     out["parents"] = parents.size();
     out["parents_processed"] = processed;
   } else {
@@ -88,7 +109,8 @@ std::optional<json> summarize_store(const io::Store& store, const json& zarr_des
   for (const auto& g : zarr_description.at("groups")) {
     const auto path = g.at("path").get<std::string>();
     const auto prefix = path.empty() ? "" : path + "/";
-    if (arrays.count(prefix + "cell_ids") && arrays.count(prefix + "count")) groups.push_back(summarize_group(store, path));
+    if ((arrays.count(prefix + "cell_ids") || arrays.count(prefix + "morton")) && arrays.count(prefix + "count"))
+      groups.push_back(summarize_group(store, path));
   }
   if (groups.empty()) return std::nullopt;
   return json{{"groups", groups}};
