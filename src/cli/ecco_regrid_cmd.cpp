@@ -214,8 +214,8 @@ void add_ecco_regrid_command(CLI::App& ecco) {
       ->check(CLI::Range(0, 9))
       ->capture_default_str();
   cmd->add_flag("--grid-mapping", opt->grid_mapping,
-                "Add a CF `crs` variable (WGS 84, EPSG:4326) and grid_mapping on the field, so GDAL and GIS tools "
-                "find its CRS (off by default, like the products of `ecco run`)");
+                "Add a CF `crs` variable (WGS 84, EPSG:4326) and grid_mapping on the lat-lon field, so GDAL and GIS "
+                "tools find its CRS (off by default, as in `ecco run`)");
   add_parallelism_option(*cmd, "-j,--threads", opt->threads, "Threads (default: all cores)");
   cmd->callback([opt] {
     std::unique_ptr<tbb::global_control> limit;

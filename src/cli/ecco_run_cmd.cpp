@@ -542,8 +542,9 @@ void add_ecco_run_command(CLI::App& ecco) {
   cmd->add_flag("--grid-mapping", opt->grid_mapping,
                 "Lat-lon products get a CF `crs` variable (WGS 84, EPSG:4326) named by grid_mapping on their data "
                 "variables, so GDAL and GIS tools find their CRS (as config key grid_mapping: true). Off by default: "
-                "the products stay as the original makes them. Native products are written without it (no error). "
-                "Outputs that exist are skipped as they are: add --overwrite to rewrite them");
+                "the products stay as the original makes them. Only lat-lon products change: native (LLC tile) "
+                "products are written without it, no error. Outputs that exist are skipped as they are: add "
+                "--overwrite to rewrite them");
   cmd->add_option("--report", opt->report,
                   "Run report path (default: {processed_output_dir}/reports/run-YYYYmmddTHHMMSS.json)");
   cmd->callback([opt] { run_run_command(*opt); });
