@@ -51,6 +51,14 @@ if [ ! -d "$ZARRITA/node_modules/zarrita" ] || [ "$ZARRITA/package-lock.json" -n
   npm ci --prefix "$ZARRITA" --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
+# ajv: the JSON-schema validator zarr-conventions/dggs validates its convention with; the tests
+# check every ATL06 v3 store against that schema (tests/data/dggs). Pinned by its package-lock.
+DGGS_SCHEMA="$(cd "$(dirname "$0")/.." && pwd)/tools/dggs-schema"
+if [ ! -d "$DGGS_SCHEMA/node_modules/ajv" ] || [ "$DGGS_SCHEMA/package-lock.json" -nt "$DGGS_SCHEMA/node_modules" ]; then
+  echo "install-deps: npm ci (tools/dggs-schema)"
+  npm ci --prefix "$DGGS_SCHEMA" --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
 # @20minutes/s3rver: a third-party S3 implementation (verifies SigV4) that the S3 tests run
 # both recipes against, beside the project's own strict server. Pinned by its package-lock.
 S3RVER="$(cd "$(dirname "$0")/.." && pwd)/tools/s3rver"

@@ -10,6 +10,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cli/cell_index_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/parallelism_option.hpp"
 #include "cli/granule_credentials.hpp"
@@ -35,6 +36,7 @@ struct CatalogOptions {
   std::string cmr_url = "https://cmr.earthdata.nasa.gov";
   std::string urls = "s3";
   int parent_order = 6;
+  std::string latitude = "geodetic-spherical";
   std::string out;
   int workers = 0;
   GranuleCredentialOptions credentials;
@@ -78,7 +80,7 @@ atl06::Catalog catalog_from_granules(const CatalogOptions& opt) {
   if (keys) listing.credentials = keys->current();
   const auto granules = atl06::list_granules(opt.granules, listing);
   std::vector<json> tasks;
-  for (const auto& g : granules) tasks.push_back({{"granule", g}, {"parent_order", opt.parent_order}});
+  for (const auto& g : granules) tasks.push_back({{"granule", g}, {"parent_order", opt.parent_order}, {"latitude", opt.latitude}});
   run::PoolOptions pool;
   if (keys) pool.prepare = [&keys](const json& task) { return with_granule_credentials(task, *keys); };
   // HDF5 is not thread-safe: granules are scanned in worker processes.
@@ -89,7 +91,8 @@ atl06::Catalog catalog_from_granules(const CatalogOptions& opt) {
       [](const json& task) {
         io::S3Options s3;
         if (task.contains("s3_credentials")) s3.credentials = atl06::credentials_from_event(task, "s3_credentials");
-        return atl06::to_json(atl06::scan_granule(task.at("granule"), task.at("parent_order").get<int>(), s3));
+        const auto latitude = healpix::parse_latitude(task.at("latitude").get<std::string>()).value();
+        return atl06::to_json(atl06::scan_granule(task.at("granule"), task.at("parent_order").get<int>(), s3, latitude));
       },
       pool);
   if (outcome.interrupted) fail("catalog: interrupted; nothing written");
@@ -107,7 +110,7 @@ atl06::Catalog catalog_from_granules(const CatalogOptions& opt) {
         "written, run the same command again (first: {})",
         unavailable, first->error.value_or("")));
   }
-  return atl06::catalog_from_scans(scans, opt.parent_order, "points");
+  return atl06::catalog_from_scans(scans, opt.parent_order, "points", cell_index_of(opt.latitude, "legacy").latitude);
 }
 
 atl06::Catalog catalog_from_cmr(const CatalogOptions& opt) {
@@ -120,7 +123,7 @@ atl06::Catalog catalog_from_cmr(const CatalogOptions& opt) {
   spdlog::info("catalog: querying {}", atl06::search_url(query));
   const auto search = atl06::search_granules(query, http);
   auto catalog = atl06::catalog_from_cmr(query, search, opt.urls == "https" ? atl06::UrlKind::Https : atl06::UrlKind::S3,
-                                         opt.parent_order);
+                                         opt.parent_order, cell_index_of(opt.latitude, "legacy").latitude);
   const auto& m = catalog.metadata;
   spdlog::info("catalog: CMR returned {} granule(s) in {} page(s); {} of other cycles dropped, {} duplicate(s) merged",
                search.granules.size(), search.pages, m["dropped_other_cycles"].get<std::size_t>(),
@@ -168,6 +171,7 @@ void add_atl06_catalog_command(CLI::App& atl06) {
   cmd->add_option("--parent-order", opt->parent_order, "HEALPix order of the catalog's cells")
       ->check(CLI::Range(0, 18))
       ->capture_default_str();
+  add_latitude_option(*cmd, opt->latitude);
   cmd->add_option("--out", opt->out, "Catalog JSON to write (atomically)")->required();
   add_parallelism_option(*cmd, "-j,--workers", opt->workers, "Worker processes scanning granules (default: all cores)");
   add_granule_credential_options(*cmd, opt->credentials);

@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 #include <tbb/global_control.h>
 
+#include "cli/cell_index_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/parallelism_option.hpp"
 #include "io/store.hpp"
@@ -31,6 +32,7 @@ struct CellOptions {
   int parent_order = 6, child_order = 12;
   std::vector<std::string> granules;
   std::string out, csv, numerics = "double", compression = "zstd";
+  std::string latitude = "geodetic-spherical", morton_form = "legacy";
   std::int64_t chunk_idx = -1;
   int zarr_format = 3, threads = 0;
   bool extra = false, skip_bad = false;
@@ -41,7 +43,7 @@ json event_from_options(const CellOptions& o) {
   json e = {{"parent_morton", o.parent}, {"parent_order", o.parent_order}, {"child_order", o.child_order},
             {"granule_urls", o.granules}, {"store", o.out}, {"numerics", o.numerics}, {"extra_stats", o.extra},
             {"skip_bad_granules", o.skip_bad}, {"create_store", true}, {"zarr_format", o.zarr_format},
-            {"compression", o.compression}};
+            {"compression", o.compression}, {"latitude", o.latitude}, {"morton_form", o.morton_form}};
   if (o.chunk_idx >= 0) e["chunk_idx"] = o.chunk_idx;
   return e;
 }
@@ -134,6 +136,8 @@ void add_atl06_cell_command(CLI::App& atl06) {
       ->check(CLI::IsMember({2, 3}))
       ->capture_default_str();
   cmd->add_option("--compression", o->compression, "Chunk compression of a new store")->check(CLI::IsMember({"zstd", "none"}))->capture_default_str();
+  add_latitude_option(*cmd, o->latitude);
+  add_morton_form_option(*cmd, o->morton_form);
   cmd->add_flag("--skip-bad-granules", o->skip_bad, "Write the cell even if some granules cannot be read (they are reported)");
   cmd->add_option("--csv", o->csv, "Also write the non-empty child rows as CSV (the oracle's columns)");
   add_parallelism_option(*cmd, "-j,--threads", o->threads, "Threads (default: all cores)");

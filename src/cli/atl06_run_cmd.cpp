@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 #include <tbb/global_control.h>
 
+#include "cli/cell_index_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/parallelism_option.hpp"
 #include "cli/granule_credentials.hpp"
@@ -38,6 +39,7 @@ using nlohmann::json;
 
 struct RunOptions {
   std::string catalog, out, report, granule_dir, numerics = "double", compression = "zstd";
+  std::string latitude, morton_form = "legacy";  // latitude: empty = the catalog's
   int workers = 0, child_order = 12, zarr_format = 3;
   std::int64_t morton_cell = 0;
   std::size_t max_cells = 0;
@@ -54,6 +56,8 @@ struct RunOptions {
     if (extra) t += " --extra-stats";
     if (zarr_format != 3) t += fmt::format(" --zarr-format {}", zarr_format);
     if (compression != "zstd") t += " --compression " + compression;
+    if (!latitude.empty()) t += " --latitude " + latitude;
+    if (morton_form != "legacy") t += " --morton-form " + morton_form;
     if (!granule_dir.empty()) t += " --granule-dir " + granule_dir;
     if (overwrite) t += " --overwrite";
     if (skip_bad) t += " --skip-bad-granules";
@@ -102,9 +106,11 @@ void print_plan(const std::vector<atl06::PlannedCell>& cells, const atl06::Store
     else if (i == 10)
       fmt::print("  ... {} more\n", cells.size() - 11);
   }
-  fmt::print("plan: {} of {} parent cell(s), {} granule reads -> {} ({} store, Zarr v{}, child order {}); {} done already ({})\n",
+  fmt::print("plan: {} of {} parent cell(s), {} granule reads -> {} ({} store, Zarr v{}, child order {}, latitude {}, {} morton); "
+             "{} done already ({})\n",
              cells.size(), layout.parents.size(), granules, o.out, store_exists ? "existing" : "new", o.zarr_format,
-             layout.child_order, done, o.overwrite ? "rerun" : "skipped");
+             layout.child_order, healpix::latitude_name(layout.index.latitude), atl06::morton_form_name(layout.index.morton_form), done,
+             o.overwrite ? "rerun" : "skipped");
 }
 
 void run_atl06_run(const RunOptions& o) {
@@ -117,6 +123,13 @@ void run_atl06_run(const RunOptions& o) {
   layout.parent_order = healpix::morton_order(catalog.cells.begin()->first);
   layout.child_order = o.child_order;
   layout.extra = o.extra;
+  // The catalog's cells are the parents: a job under another convention would read the
+  // wrong granules for each of them.
+  const auto catalog_latitude = atl06::catalog_latitude(catalog, o.catalog);
+  layout.index = cell_index_of(o.latitude.empty() ? std::string(healpix::latitude_name(catalog_latitude)) : o.latitude, o.morton_form);
+  if (layout.index.latitude != catalog_latitude)
+    fail("{}: the catalog's cells use latitude {}, but --latitude is {}: build the catalog with `granary atl06 catalog --latitude {}`",
+         o.catalog, healpix::latitude_name(catalog_latitude), o.latitude, o.latitude);
   for (const auto& [parent, _] : catalog.cells) layout.parents.push_back(parent);
   if (layout.child_order < layout.parent_order || layout.child_order - layout.parent_order > 10)
     fail("--child-order {} must be between the catalog's parent order {} and {}", layout.child_order, layout.parent_order,
@@ -128,7 +141,11 @@ void run_atl06_run(const RunOptions& o) {
   if (o.morton_cell) sel.morton_cell = o.morton_cell;
   if (o.max_cells) sel.max_cells = o.max_cells;
   sel.overwrite = o.overwrite;
-  json base = {{"numerics", o.numerics}, {"extra_stats", o.extra}, {"skip_bad_granules", o.skip_bad}};
+  json base = {{"numerics", o.numerics},
+               {"extra_stats", o.extra},
+               {"skip_bad_granules", o.skip_bad},
+               {"latitude", healpix::latitude_name(layout.index.latitude)},
+               {"morton_form", atl06::morton_form_name(layout.index.morton_form)}};
   auto cells = atl06::plan_cells(catalog, layout, sel, base, o.out, o.catalog, o.granule_dir, existing ? store.get() : nullptr);
   if (o.dry_run) {
     print_plan(cells, layout, o, existing.has_value());
@@ -195,6 +212,8 @@ void run_atl06_run(const RunOptions& o) {
                   {"store", o.out},
                   {"zarr_format", o.zarr_format},
                   {"numerics", o.numerics},
+                  {"latitude", healpix::latitude_name(layout.index.latitude)},
+                  {"morton_form", atl06::morton_form_name(layout.index.morton_form)},
                   {"production_results", production_summary(outcome.results, cells.size(), skipped)},
                   {"workers_replaced", outcome.workers_replaced}};
   auto report = run::build_report(record);
@@ -227,6 +246,11 @@ void add_atl06_run_command(CLI::App& atl06) {
   cmd->add_flag("--extra-stats", o->extra, "Also h_std, t_min/t_max (delta_time) and n_granules");
   cmd->add_option("--zarr-format", o->zarr_format, "3 (dggs convention) or 2 (xdggs attributes)")->check(CLI::IsMember({2, 3}))->capture_default_str();
   cmd->add_option("--compression", o->compression, "Chunk compression")->check(CLI::IsMember({"zstd", "none"}))->capture_default_str();
+  cmd->add_option("--latitude", o->latitude,
+                  "Latitude fed to HEALPix, geodetic-spherical or authalic-wgs84; must be the catalog's (the default: "
+                  "geodetic-spherical, magg's, unless the catalog was built with --latitude authalic-wgs84)")
+      ->check(CLI::IsMember({"geodetic-spherical", "authalic-wgs84"}));
+  add_morton_form_option(*cmd, o->morton_form);
   cmd->add_option("--granule-dir", o->granule_dir, "Read the catalog's granules (by file name) from this directory");
   cmd->add_flag("--overwrite", o->overwrite, "Rerun cells that an earlier run finished");
   cmd->add_flag("--skip-bad-granules", o->skip_bad, "Write a cell even if some of its granules cannot be read");

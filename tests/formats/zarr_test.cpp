@@ -434,14 +434,14 @@ TEST(ZarrValidation, CorruptChunksAndGroupsAreRejectedByReadArray) {
 // The ATL06 layout in miniature: root group, group "12", 1-D arrays over "cells".
 void write_small_hierarchy(io::Store& store, Format format) {
   zarr::write_group(store, "", format, {{"title", "granary zarr test"}});
-  zarr::write_group(store, "12", format, format == Format::V3 ? atl06::dggs_group_attributes(12) : json::object());
+  zarr::write_group(store, "12", format, format == Format::V3 ? atl06::dggs_group_attributes(12, {}) : json::object());
   ArraySpec spec;
   spec.shape = {8};
   spec.chunks = {4};
   spec.dimension_names = {"cells"};
   spec.dtype = DType::UInt64;
   spec.fill_value = format == Format::V3 ? json(0) : json(std::numeric_limits<std::uint64_t>::max());
-  if (format == Format::V2) spec.attributes = atl06::xdggs_cell_ids_attributes(12);
+  if (format == Format::V2) spec.attributes = atl06::xdggs_cell_ids_attributes(12, healpix::LatitudeConvention::GeodeticSpherical);
   zarr::write_array(store, "12/cell_ids", format, spec);
   spec.attributes = json::object();
   spec.dtype = DType::Int32;
@@ -488,7 +488,7 @@ TEST(ZarrConsolidate, V3InlineMetadataListsEveryNode) {
     EXPECT_EQ(block["metadata"][name], json_of(store, std::string(name) + "/zarr.json")) << name;
   auto group = block["metadata"]["12"];
   EXPECT_EQ(group["node_type"], "group");
-  EXPECT_EQ(group["attributes"], atl06::dggs_group_attributes(12));
+  EXPECT_EQ(group["attributes"], atl06::dggs_group_attributes(12, {}));
   EXPECT_EQ(group["consolidated_metadata"]["metadata"], json::object());
 
   // Consolidating again replaces the block rather than nesting it; a subgroup can be a root too.
@@ -518,35 +518,6 @@ TEST(ZarrConsolidate, V2ZmetadataHoldsEveryDocument) {
     expected.insert(std::string("12/") + a + "/.zattrs");
   }
   EXPECT_EQ(keys, expected);
-}
-
-// ---------------------------------------------------------------------------------------
-// DGGS attributes.
-
-TEST(ZarrDggsAttributes, GroupAttributesFollowTheZarrDggsConvention) {
-  // The "uncompressed subdomain" example of zarr-conventions/dggs v1 (README), at level 10.
-  auto expected = json::parse(R"({
-    "zarr_conventions": [{
-      "schema_url": "https://raw.githubusercontent.com/zarr-conventions/dggs/refs/tags/v1/schema.json",
-      "spec_url": "https://github.com/zarr-conventions/dggs/blob/v1/README.md",
-      "uuid": "7b255807-140c-42ca-97f6-7a1cfecdbc38",
-      "name": "dggs",
-      "description": "Discrete Global Grid Systems convention for zarr"}],
-    "dggs": {
-      "name": "healpix", "refinement_level": 10, "indexing_scheme": "nested", "spatial_dimension": "cells",
-      "ellipsoid": {"name": "WGS84", "semi_major_axis": 6378137.0, "inverse_flattening": 298.257223563},
-      "coordinate": "cell_ids", "compression": "none"}})");
-  EXPECT_EQ(atl06::dggs_group_attributes(10), expected);
-  EXPECT_EQ(atl06::dggs_group_attributes(12)["dggs"]["refinement_level"], 12);
-  EXPECT_THROW(atl06::dggs_group_attributes(30), Error);
-  EXPECT_THROW(atl06::dggs_group_attributes(-1), Error);
-}
-
-TEST(ZarrDggsAttributes, CellIdsAttributesFollowXdggs) {
-  EXPECT_EQ(atl06::xdggs_cell_ids_attributes(12), json::parse(R"({
-    "grid_name": "healpix", "level": 12, "indexing_scheme": "nested",
-    "ellipsoid": {"name": "WGS84", "semimajor_axis": 6378137.0, "inverse_flattening": 298.257223563}})"));
-  EXPECT_THROW(atl06::xdggs_cell_ids_attributes(30), Error);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -617,7 +588,7 @@ print(json.dumps({
   EXPECT_EQ(out["h_mean_dims"], json::parse(R"(["cells"])"));
   EXPECT_EQ(out["h_mean_dtype"], "float32");
   EXPECT_EQ(out["h_mean_attrs"], json::parse(R"({"units": "meters"})"));
-  EXPECT_EQ(out["cell_ids_attrs"], atl06::xdggs_cell_ids_attributes(12));
+  EXPECT_EQ(out["cell_ids_attrs"], atl06::xdggs_cell_ids_attributes(12, healpix::LatitudeConvention::GeodeticSpherical));
 }
 
 TEST(ZarrIndependentReaders, ZarritaReadsOurV3Store) {
@@ -651,7 +622,7 @@ TEST(ZarrIndependentReaders, ZarritaReadsOurV3Store) {
                             "/12/h_mean array", "/12/h_sigma array"])"));
   const auto& nodes = out["nodes"];
   EXPECT_EQ(nodes["/"]["attrs"], json::parse(R"({"title": "granary zarr test"})"));
-  EXPECT_EQ(nodes["/12"]["attrs"], atl06::dggs_group_attributes(12));
+  EXPECT_EQ(nodes["/12"]["attrs"], atl06::dggs_group_attributes(12, {}));
   const std::uint64_t big = (std::uint64_t{1} << 60) + 3;
   auto s = [](std::uint64_t v) { return std::to_string(v); };
   EXPECT_EQ(nodes["/12/cell_ids"]["data"], json({s(big), s(big + 1), s(big + 2), s(big + 3), "0", "0", "0", "0"}));

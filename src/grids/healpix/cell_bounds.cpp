@@ -74,4 +74,16 @@ CellBox cell_box(std::int64_t nest, int order) {
   return box;
 }
 
+CellBox geodetic_box(const CellBox& k, LatitudeConvention latitude) {
+  if (latitude == LatitudeConvention::GeodeticSpherical) return k;
+  CellBox g = k;
+  // 1e-9 degrees covers the conversion's rounding (1e-13 rad) many times over.
+  g.lat_min = k.lat_min <= -90.0 ? -90.0 : std::max(-90.0, geodetic_from_authalic(k.lat_min) - 1e-9);
+  g.lat_max = k.lat_max >= 90.0 ? 90.0 : std::min(90.0, geodetic_from_authalic(k.lat_max) + 1e-9);
+  g.radius_deg = k.radius_deg + kMaxAuthalicShiftDeg;
+  // Longitudes do not convert: a point's longitude is the same in both frames, so the
+  // longitude bounds hold as they are.
+  return g;
+}
+
 }  // namespace granary::healpix

@@ -5,6 +5,8 @@
 // the cell, so callers always confirm with the exact index.
 #include <cstdint>
 
+#include "grids/healpix/latitude.hpp"
+
 namespace granary::healpix {
 
 struct CellBox {
@@ -32,5 +34,11 @@ struct CellBox {
 // The cell's boundary sampled densely in HEALPix face coordinates, widened by a margin
 // larger than the boundary's curvature between samples.
 CellBox cell_box(std::int64_t nest, int order);
+
+// A box drawn in the kernel's (spherical) frame, as a box of geodetic positions under
+// `latitude`: latitude bounds through the inverse conversion (monotonic), and a radius
+// widened by the largest shift between the frames (the centre stays in the kernel frame).
+// geodetic-spherical returns the box unchanged.
+CellBox geodetic_box(const CellBox& kernel_box, LatitudeConvention latitude);
 
 }  // namespace granary::healpix

@@ -36,13 +36,18 @@ void check_order(int order) {
   if (order < 0 || order > kMaxOrder) fail("HEALPix order {} is outside 0..{}", order, kMaxOrder);
 }
 
+// The nested kernel itself reaches order 29 (nside 2^29), beyond the decimal index's 18.
+void check_nested_order(int order) {
+  if (order < 0 || order > kMaxNestedOrder) fail("HEALPix order {} is outside 0..{}", order, kMaxNestedOrder);
+}
+
 // numpy's radians: x * (pi / 180).
 double radians(double deg) { return deg * (std::numbers::pi / 180.0); }
 
 }  // namespace
 
 std::int64_t ang2nest(double lat_deg, double lon_deg, int order) {
-  check_order(order);
+  check_nested_order(order);
   std::int64_t nest = 0;
   // healpy's lonlat: theta = pi/2 - radians(lat), phi = radians(lon).
   ang2pix_nest64(std::int64_t{1} << order, std::numbers::pi / 2 - radians(lat_deg), radians(lon_deg), &nest);
@@ -50,7 +55,7 @@ std::int64_t ang2nest(double lat_deg, double lon_deg, int order) {
 }
 
 void nest2ang(std::int64_t nest, int order, double& lat_deg, double& lon_deg) {
-  check_order(order);
+  check_nested_order(order);
   double theta = 0, phi = 0;
   pix2ang_nest64(std::int64_t{1} << order, nest, &theta, &phi);
   lat_deg = 90.0 - theta * (180.0 / std::numbers::pi);
@@ -98,6 +103,15 @@ std::int64_t nest_to_morton(std::int64_t nest, int order) {
 
 std::int64_t geo_to_morton(double lat_deg, double lon_deg, int order) {
   return nest_to_morton(ang2nest(lat_deg, lon_deg, order), order);
+}
+
+std::int64_t ang2nest(double lat_deg, double lon_deg, int order, LatitudeConvention latitude) {
+  return ang2nest(kernel_latitude(lat_deg, latitude), lon_deg, order);
+}
+
+void nest2ang(std::int64_t nest, int order, LatitudeConvention latitude, double& lat_deg, double& lon_deg) {
+  nest2ang(nest, order, lat_deg, lon_deg);
+  lat_deg = geodetic_latitude(lat_deg, latitude);
 }
 
 int morton_order(std::int64_t morton) {

@@ -9,19 +9,26 @@
 #include <cstdint>
 #include <vector>
 
+#include "grids/healpix/latitude.hpp"
+
 namespace granary::healpix {
 
-inline constexpr int kMaxOrder = 18;
+inline constexpr int kMaxOrder = 18;        // of the decimal index (int64)
+inline constexpr int kMaxNestedOrder = 29;  // of nested ids (int64)
 
 struct NestedCell {
   int order = 0;
   std::int64_t nest = 0;  // HEALPix nested id at `order`
 };
 
-// HEALPix nested id of (lat, lon) degrees at `order` (throws granary::Error for a bad order).
+// HEALPix nested id of (lat, lon) degrees at `order` 0..29, the latitude taken as spherical
+// (throws granary::Error for a bad order).
 std::int64_t ang2nest(double lat_deg, double lon_deg, int order);
-// Centre of a nested cell, (lat, lon) degrees with lon in [0, 360).
+// Centre of a nested cell, (lat, lon) degrees with lon in [0, 360), spherical latitude.
 void nest2ang(std::int64_t nest, int order, double& lat_deg, double& lon_deg);
+// The same for a geodetic latitude under a convention (grids/healpix/latitude.hpp).
+std::int64_t ang2nest(double lat_deg, double lon_deg, int order, LatitudeConvention latitude);
+void nest2ang(std::int64_t nest, int order, LatitudeConvention latitude, double& lat_deg, double& lon_deg);
 
 std::int64_t nest_to_morton(std::int64_t nest, int order);
 std::int64_t geo_to_morton(double lat_deg, double lon_deg, int order);

@@ -90,10 +90,10 @@ void write_catalog(const Catalog& catalog, const std::string& path) {
   files::write_atomic(path, catalog_text(catalog));
 }
 
-GranuleScan scan_granule(const std::string& path, int parent_order, const io::S3Options& s3) {
+GranuleScan scan_granule(const std::string& path, int parent_order, const io::S3Options& s3, healpix::LatitudeConvention latitude) {
   GranuleScan scan{path, {}, std::nullopt};
   try {
-    scan.cells = granule_parent_cells(path, parent_order, s3);
+    scan.cells = granule_parent_cells(path, parent_order, s3, latitude);
   } catch (const UnavailableError& e) {
     scan.error = e.what();
     scan.unavailable = true;
@@ -130,7 +130,8 @@ std::string local_timestamp() {
   return buf;
 }
 
-Catalog catalog_from_scans(const std::vector<GranuleScan>& scans, int parent_order, const std::string& method) {
+Catalog catalog_from_scans(const std::vector<GranuleScan>& scans, int parent_order, const std::string& method,
+                           healpix::LatitudeConvention latitude) {
   Catalog out;
   ojson failed = ojson::object();
   for (const auto& scan : scans) {
@@ -151,8 +152,18 @@ Catalog catalog_from_scans(const std::vector<GranuleScan>& scans, int parent_ord
   out.metadata["total_granules"] = scans.size();
   out.metadata["total_cells"] = out.cells.size();
   out.metadata["created"] = local_timestamp();
+  // magg's catalogs have no such key: absent means geodetic-spherical, so those stay as magg writes them.
+  if (latitude != healpix::LatitudeConvention::GeodeticSpherical) out.metadata["latitude"] = healpix::latitude_name(latitude);
   if (!failed.empty()) out.metadata["failed_granules"] = std::move(failed);
   return out;
+}
+
+healpix::LatitudeConvention catalog_latitude(const Catalog& catalog, const std::string& source) {
+  if (!catalog.metadata.contains("latitude")) return healpix::LatitudeConvention::GeodeticSpherical;
+  const auto& v = catalog.metadata["latitude"];
+  auto c = v.is_string() ? healpix::parse_latitude(v.get<std::string>()) : std::nullopt;
+  if (!c) fail("{}: metadata.latitude is {}, expected \"geodetic-spherical\" or \"authalic-wgs84\"", source, v.dump());
+  return *c;
 }
 
 Catalog build_catalog_from_granules(const std::vector<std::string>& paths, int parent_order) {

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "grids/healpix/latitude.hpp"
 #include "io/s3_store.hpp"
 
 namespace granary::atl06 {
@@ -47,14 +48,21 @@ struct GranuleScan {
 };
 
 // Scans one granule with granule_parent_cells; an exception becomes `error`.
-GranuleScan scan_granule(const std::string& path, int parent_order, const io::S3Options& s3 = {});
+GranuleScan scan_granule(const std::string& path, int parent_order, const io::S3Options& s3 = {},
+                         healpix::LatitudeConvention latitude = healpix::LatitudeConvention::GeodeticSpherical);
 nlohmann::json to_json(const GranuleScan& scan);
 GranuleScan scan_from_json(const nlohmann::json& j);
 
 // Assembles a catalog from scans given in catalog order: metadata parent_order, method,
 // total_granules (all scans, failed included), total_cells, created (local time, seconds),
-// and failed_granules {granule: reason} when any scan failed (nothing is dropped silently).
-Catalog catalog_from_scans(const std::vector<GranuleScan>& scans, int parent_order, const std::string& method);
+// and failed_granules {granule: reason} when any scan failed (nothing is dropped silently);
+// latitude ("authalic-wgs84") when the cells are not magg's geodetic-spherical ones.
+Catalog catalog_from_scans(const std::vector<GranuleScan>& scans, int parent_order, const std::string& method,
+                           healpix::LatitudeConvention latitude = healpix::LatitudeConvention::GeodeticSpherical);
+
+// The latitude convention of a catalog's cells: metadata.latitude, absent in magg's
+// catalogs (geodetic-spherical). Throws granary::Error naming `source` for another value.
+healpix::LatitudeConvention catalog_latitude(const Catalog& catalog, const std::string& source);
 
 // The points catalog of local granules, scanned one after the other in this process (HDF5
 // is not thread-safe; the CLI runs scans in worker processes for -j > 1).

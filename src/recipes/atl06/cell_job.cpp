@@ -113,6 +113,14 @@ CellJob parse_cell_event(const json& e) {
   const auto compression = optional_field<std::string>(e, "compression", "zstd", "\"zstd\" or \"none\"");
   if (compression != "zstd" && compression != "none") fail("event: compression must be \"zstd\" or \"none\", got \"{}\"", compression);
   j.compress = compression == "zstd";
+  const auto latitude = optional_field<std::string>(e, "latitude", "geodetic-spherical", "a string");
+  const auto convention = healpix::parse_latitude(latitude);
+  if (!convention) fail("event: latitude must be \"geodetic-spherical\" or \"authalic-wgs84\", got \"{}\"", latitude);
+  j.index.latitude = *convention;
+  const auto form = optional_field<std::string>(e, "morton_form", "legacy", "a string");
+  const auto morton_form = parse_morton_form(form);
+  if (!morton_form) fail("event: morton_form must be \"legacy\" or \"packed\", got \"{}\"", form);
+  j.index.morton_form = *morton_form;
   if (has(e, "s3_credentials")) j.granule_s3.credentials = credentials_from_event(e, "s3_credentials");
   if (has(e, "output_credentials")) {
     j.store_s3.credentials = credentials_from_event(e, "output_credentials");
@@ -125,7 +133,7 @@ CellJob parse_cell_event(const json& e) {
 
 CellResult compute_cell(const CellJob& job) {
   CellResult r;
-  CellRequest req{job.parent, job.parent_order, job.child_order, job.extra};
+  CellRequest req{job.parent, job.parent_order, job.child_order, job.extra, job.index.latitude};
   r.read = read_cell_points(job.granules, req, job.granule_s3);
   const auto& p = r.read.points;
   ops::GroupInput in{p.h, p.sigma, p.child, p.time, p.granule};
@@ -171,6 +179,7 @@ json run_cell_job(const CellJob& requested, const std::function<void(const CellR
       l.parent_order = job.parent_order;
       l.child_order = job.child_order;
       l.extra = job.extra;
+      l.index = job.index;
       l.parents = {job.parent};
       create_store(*store, l);
       layout = l;
@@ -180,6 +189,7 @@ json run_cell_job(const CellJob& requested, const std::function<void(const CellR
     if (layout->extra != job.extra)
       fail("{}: store was made {} extra statistics; run the job {} --extra-stats", job.store, layout->extra ? "with" : "without",
            layout->extra ? "with" : "without");
+    check_same_index(*layout, job.index, job.store);
     const auto chunk = job.chunk_idx ? std::optional<std::size_t>(*job.chunk_idx) : layout->chunk_of(job.parent);
     if (!chunk) fail("{}: parent {} is not one of the store's parent cells", job.store, job.parent);
     if (*chunk >= layout->parents.size() || layout->parents[*chunk] != job.parent)

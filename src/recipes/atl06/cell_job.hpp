@@ -18,7 +18,9 @@
 // granary keys: store (URI of a shared store: `atl06 run`'s layout), numerics ("double" |
 //   "magg"), extra_stats (bool), skip_bad_granules (bool), create_store (bool: make a
 //   one-parent store if none exists), zarr_format (3 | 2) and compression ("zstd" | "none")
-//   of a store this job creates, output_credentials {accessKeyId, secretAccessKey,
+//   of a store this job creates, latitude ("geodetic-spherical" | "authalic-wgs84") and
+//   morton_form ("legacy" | "packed"): the cell index (recipes/atl06/cell_index.hpp), which
+//   must be the store's, output_credentials {accessKeyId, secretAccessKey,
 //   sessionToken, endpointUrl, region}: the keys (and S3 service) of an s3:// store, which
 //   otherwise uses the default chain (environment, ~/.aws).
 // Granule reads take their endpoint and region from the environment (AWS_ENDPOINT_URL_S3 /
@@ -33,6 +35,7 @@
 
 #include "io/s3_store.hpp"
 #include "ops/aggregate/group_stats.hpp"
+#include "recipes/atl06/cell_index.hpp"
 #include "recipes/atl06/cell_points.hpp"
 
 namespace granary::atl06 {
@@ -45,6 +48,7 @@ struct CellJob {
   std::optional<std::size_t> chunk_idx;  // default: the parent's position in the store
   ops::Numerics numerics = ops::Numerics::Double;
   bool extra = false;
+  CellIndex index;
   bool skip_bad_granules = false;  // write the cell even if some granules could not be read
   bool create_store = false;
   // magg's event with a chunk_idx and no granary `store`: the shared store at the prefix when

@@ -115,6 +115,7 @@ struct Geometry {
   int parent_shift = 0;  // order-18 id >> parent_shift = parent's nested id
   int child_shift = 0;   // order-18 id >> child_shift = child's nested id
   std::int64_t first_child = 0;
+  healpix::LatitudeConvention latitude = healpix::LatitudeConvention::GeodeticSpherical;
 };
 
 void select_points(const Granule& g, const Geometry& geo, Piece& p) {
@@ -138,7 +139,7 @@ void select_points(const Granule& g, const Geometry& geo, Piece& p) {
     if (!geo.box.contains(lat[i], lon[i])) continue;
     ++p.candidates;
     // The exact test, as magg: the order-18 cell's ancestor is the parent.
-    const std::int64_t nest18 = healpix::ang2nest(lat[i], lon[i], healpix::kMaxOrder);
+    const std::int64_t nest18 = healpix::ang2nest(lat[i], lon[i], healpix::kMaxOrder, geo.latitude);
     if ((nest18 >> geo.parent_shift) != geo.parent_nest) continue;
     p.index.push_back(static_cast<std::uint32_t>(base + i));
     p.child.push_back(static_cast<std::uint32_t>((nest18 >> geo.child_shift) - geo.first_child));
@@ -266,7 +267,9 @@ CellRead read_cell_points(const std::vector<std::string>& granules, const CellRe
     fail("child order {} must be in {}..{}", req.child_order, req.parent_order, healpix::kMaxOrder);
   if (req.child_order - req.parent_order > 15) fail("child order {} is too fine for one job", req.child_order);
   Geometry geo;
-  geo.box = healpix::cell_box(parent.nest, parent.order);
+  // The box is drawn in the kernel's frame; points are geodetic (healpix::geodetic_box).
+  geo.box = healpix::geodetic_box(healpix::cell_box(parent.nest, parent.order), req.latitude);
+  geo.latitude = req.latitude;
   geo.parent_nest = parent.nest;
   geo.parent_shift = 2 * (healpix::kMaxOrder - req.parent_order);
   geo.child_shift = 2 * (healpix::kMaxOrder - req.child_order);

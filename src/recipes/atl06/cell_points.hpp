@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "grids/healpix/latitude.hpp"
 #include "io/s3_store.hpp"
 
 namespace granary::atl06 {
@@ -15,6 +16,7 @@ struct CellRequest {
   int parent_order = 6;
   int child_order = 12;
   bool delta_time = false;  // also read delta_time (extra statistics)
+  healpix::LatitudeConvention latitude = healpix::LatitudeConvention::GeodeticSpherical;
 };
 
 struct CellPoints {

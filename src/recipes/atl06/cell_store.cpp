@@ -5,7 +5,10 @@
 #include <limits>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "grids/healpix/morton.hpp"
+#include "grids/healpix/packed_morton.hpp"
 #include "recipes/atl06/dggs_attributes.hpp"
 #include "util/error.hpp"
 
@@ -86,8 +89,24 @@ void write_cells(io::Store& store, const StoreLayout& l, std::size_t chunk) {
   std::vector<std::uint64_t> ids(kids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<std::uint64_t>(first) + i;
   put_chunk(store, l, "count", chunk, std::vector<std::int32_t>(kids.size(), 0), DType::Int32, int_fill(l, 0));
-  put_chunk(store, l, "morton", chunk, kids, DType::Int64, int_fill(l, 0));
+  if (l.index.morton_form == MortonForm::Packed) {
+    std::vector<std::uint64_t> words(ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) words[i] = healpix::nest_to_packed(static_cast<std::int64_t>(ids[i]), l.child_order);
+    put_chunk(store, l, "morton", chunk, words, DType::UInt64, int_fill(l, 0));
+  } else {
+    put_chunk(store, l, "morton", chunk, kids, DType::Int64, int_fill(l, 0));
+  }
   put_chunk(store, l, "cell_ids", chunk, ids, DType::UInt64, int_fill(l, kNoCell));
+}
+
+std::string index_description(const StoreLayout& l) {
+  const bool packed = l.index.morton_form == MortonForm::Packed;
+  return fmt::format("cell_ids: HEALPix nested ids at order {}; morton: {}; latitude {}: {}", l.child_order,
+                     packed ? "packed uint64 morton word (mortie 1.x)" : "legacy decimal morton index (int64, magg, mortie <= 0.7)",
+                     healpix::latitude_name(l.index.latitude),
+                     l.index.latitude == healpix::LatitudeConvention::AuthalicWgs84
+                         ? "geodetic latitude converted to authalic latitude on WGS84 before indexing (cells equal-area on the ellipsoid)"
+                         : "geodetic latitude used directly as spherical latitude (cells equal-area on a sphere)");
 }
 
 json root_attributes(const StoreLayout& l) {
@@ -96,7 +115,9 @@ json root_attributes(const StoreLayout& l) {
           {"history", "granary atl06"},
           {"parent_order", l.parent_order},
           {"child_orders", json::array({l.child_order})},
-          {"index", "HEALPix nested; morton = legacy decimal index (mortie <= 0.7), geodetic latitude as spherical"}};
+          {"index", index_description(l)},
+          {"latitude", healpix::latitude_name(l.index.latitude)},
+          {"morton_form", morton_form_name(l.index.morton_form)}};
 }
 
 }  // namespace
@@ -136,6 +157,16 @@ static bool consolidated_lists(const io::Store& store, const StoreLayout& l) {
   }
 }
 
+void check_same_index(const StoreLayout& have, const CellIndex& job, const std::string& uri) {
+  if (have.index.latitude != job.latitude)
+    fail("{}: the store's cells use latitude {}, this job {}: the two conventions are different partitions of the Earth and never "
+         "mix in one store (run with --latitude {}, or write to a new store)",
+         uri, healpix::latitude_name(have.index.latitude), healpix::latitude_name(job.latitude), healpix::latitude_name(have.index.latitude));
+  if (have.index.morton_form != job.morton_form)
+    fail("{}: the store's morton coordinate is {}, this job writes {} (run with --morton-form {}, or write to a new store)", uri,
+         morton_form_name(have.index.morton_form), morton_form_name(job.morton_form), morton_form_name(have.index.morton_form));
+}
+
 std::string status_key(std::int64_t parent, int child_order) {
   return ".granary/cells/" + std::to_string(child_order) + "/" + std::to_string(parent) + ".json";
 }
@@ -157,6 +188,17 @@ std::optional<StoreLayout> read_layout(const io::Store& store, int child_order) 
   } catch (const std::exception& e) {
     fail("{}/{}: bad 'granary' attributes ({})", store.uri(), group, e.what());
   }
+  const json& g = a["granary"];
+  if (g.contains("latitude")) {
+    auto c = g["latitude"].is_string() ? healpix::parse_latitude(g["latitude"].get<std::string>()) : std::nullopt;
+    if (!c) fail("{}/{}: granary.latitude is {}, expected \"geodetic-spherical\" or \"authalic-wgs84\"", store.uri(), group, g["latitude"].dump());
+    l.index.latitude = *c;
+  }
+  if (g.contains("morton_form")) {
+    auto f = g["morton_form"].is_string() ? parse_morton_form(g["morton_form"].get<std::string>()) : std::nullopt;
+    if (!f) fail("{}/{}: granary.morton_form is {}, expected \"legacy\" or \"packed\"", store.uri(), group, g["morton_form"].dump());
+    l.index.morton_form = *f;
+  }
   auto cells = zarr::read_node(store, group + "/cell_ids");
   if (!cells || !cells->array) fail("{}/{}: missing array cell_ids", store.uri(), group);
   l.codec = cells->array->codec;
@@ -175,6 +217,7 @@ void create_store(io::Store& store, const StoreLayout& l) {
     if (existing->format != l.format) differs("Zarr format");
     if (existing->parent_order != l.parent_order) differs("parent order");
     if (existing->extra != l.extra) differs("set of statistics (--extra-stats)");
+    check_same_index(*existing, l.index, store.uri());
     if (existing->parents != l.parents) differs("list of parent cells (catalog)");
     // A creator stopped between the group and the consolidation leaves this to finish.
     if (!consolidated_lists(store, l)) zarr::consolidate(store, "");
@@ -184,6 +227,13 @@ void create_store(io::Store& store, const StoreLayout& l) {
   json root = root_attributes(l);
   // A new child order in an existing store joins the orders already there.
   if (const auto existing_root = zarr::read_node(store, ""); existing_root && !existing_root->is_array) {
+    // Other child orders of the store: one cell index for the whole store (a root from
+    // before it was recorded is geodetic-spherical and legacy).
+    StoreLayout others;
+    const json& ra = existing_root->attributes;
+    if (auto c = healpix::parse_latitude(ra.value("latitude", "geodetic-spherical"))) others.index.latitude = *c;
+    if (auto f = parse_morton_form(ra.value("morton_form", "legacy"))) others.index.morton_form = *f;
+    if (ra.contains("child_orders")) check_same_index(others, l.index, store.uri());
     std::set<int> orders{l.child_order};
     for (const auto& o : existing_root->attributes.value("child_orders", json::array()))
       if (o.is_number_integer()) orders.insert(o.get<int>());
@@ -202,10 +252,12 @@ void create_store(io::Store& store, const StoreLayout& l) {
   for (const auto& d : base_arrays()) write(d.name, d.dtype, fill_of(d), stat_attrs(d));
   if (l.extra)
     for (const auto& d : extra_arrays()) write(d.name, d.dtype, fill_of(d), stat_attrs(d));
-  write("morton", DType::Int64, int_fill(l, 0), {{"long_name", "legacy decimal morton index of the cell"}});
-  json cell_attrs = l.format == zarr::Format::V2 ? xdggs_cell_ids_attributes(l.child_order) : json::object();
-  cell_attrs["long_name"] = "HEALPix nested cell id";
-  write("cell_ids", DType::UInt64, int_fill(l, kNoCell), cell_attrs);
+  if (l.index.morton_form == MortonForm::Packed)
+    write("morton", DType::UInt64, int_fill(l, 0), {{"long_name", "packed morton word of the cell (mortie 1.x, uint64)"}});
+  else
+    write("morton", DType::Int64, int_fill(l, 0), {{"long_name", "legacy decimal morton index of the cell"}});
+  // Only xdggs's own keys: xdggs refuses a cell-id coordinate with any other attribute.
+  write("cell_ids", DType::UInt64, int_fill(l, kNoCell), xdggs_cell_ids_attributes(l.child_order, l.index.latitude));
 
   zarr::ArraySpec parents;
   parents.dtype = DType::Int64;
@@ -223,9 +275,14 @@ void create_store(io::Store& store, const StoreLayout& l) {
   // The group is what read_layout looks for, so it goes last: a creation that fails before
   // it (S3 unavailable, a kill) leaves no store that looks complete, and the next run
   // creates it again (every write above is idempotent).
-  json gattrs = l.format == zarr::Format::V3 ? dggs_group_attributes(l.child_order) : json::object();
-  gattrs["granary"] = {{"parent_order", l.parent_order}, {"child_order", l.child_order}, {"extra_statistics", l.extra},
-                       {"cells_per_parent", l.cells_per_parent()}};
+  // The dggs block in v2's .zattrs too: one place where any reader finds the convention.
+  json gattrs = dggs_group_attributes(l.child_order, l.index);
+  gattrs["granary"] = {{"parent_order", l.parent_order},
+                       {"child_order", l.child_order},
+                       {"extra_statistics", l.extra},
+                       {"cells_per_parent", l.cells_per_parent()},
+                       {"latitude", healpix::latitude_name(l.index.latitude)},
+                       {"morton_form", morton_form_name(l.index.morton_form)}};
   zarr::write_group(store, g, l.format, gattrs);
   // Metadata never changes after this, so the store is consolidated from birth (runs
   // consolidate again at the end, which rewrites the same document).

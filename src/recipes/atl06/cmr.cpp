@@ -125,14 +125,20 @@ std::optional<Atl06Name> parse_atl06_name(const std::string& file_name) {
   return Atl06Name{m[1], std::stoi(m[2]), std::stoi(m[3]), std::stoi(m[4]), m[5], m[6]};
 }
 
-std::vector<std::int64_t> footprint_cells(const Footprint& footprint, int order) {
+std::vector<std::int64_t> footprint_cells(const Footprint& footprint, int order, healpix::LatitudeConvention latitude) {
+  auto kernel = [latitude](std::vector<healpix::LatLon> points) {
+    for (auto& p : points) p.lat = healpix::kernel_latitude(p.lat, latitude);
+    return points;
+  };
   std::set<std::int64_t> cells;
   for (const auto& ring : footprint.polygons)
-    for (auto c : healpix::polygon_cells(ring, order)) cells.insert(c);
+    for (auto c : healpix::polygon_cells(kernel(ring), order)) cells.insert(c);
   for (const auto& line : footprint.lines)
-    for (auto c : healpix::line_cells(line, order)) cells.insert(c);
+    for (auto c : healpix::line_cells(kernel(line), order)) cells.insert(c);
+  // Parallels stay parallels (the conversion depends on latitude alone, monotonically).
   for (const auto& r : footprint.rectangles)
-    for (auto c : healpix::rectangle_cells(r[0], r[1], r[2], r[3], order)) cells.insert(c);
+    for (auto c : healpix::rectangle_cells(r[0], healpix::kernel_latitude(r[1], latitude), r[2], healpix::kernel_latitude(r[3], latitude), order))
+      cells.insert(c);
   return {cells.begin(), cells.end()};
 }
 
@@ -212,7 +218,8 @@ CmrSearch search_granules(const CmrQuery& query, io::HttpClient& http) {
   return search;
 }
 
-Catalog catalog_from_cmr(const CmrQuery& query, const CmrSearch& search, UrlKind urls, int parent_order) {
+Catalog catalog_from_cmr(const CmrQuery& query, const CmrSearch& search, UrlKind urls, int parent_order,
+                         healpix::LatitudeConvention latitude) {
   // Sorted by file name, as local catalogs are; a granule listed by two providers is merged.
   std::map<std::string, CmrGranule> by_name;
   std::size_t duplicates = 0;
@@ -255,13 +262,13 @@ Catalog catalog_from_cmr(const CmrQuery& query, const CmrSearch& search, UrlKind
   tbb::parallel_for(std::size_t{0}, footprints.size(), [&](std::size_t i) {
     auto& scan = scans[footprints[i].first];
     try {
-      scan.cells = footprint_cells(*footprints[i].second, parent_order);
+      scan.cells = footprint_cells(*footprints[i].second, parent_order, latitude);
     } catch (const Error& e) {
       scan.error = std::string("footprint: ") + e.what();
     }
   });
 
-  Catalog catalog = catalog_from_scans(scans, parent_order, "cmr-footprint");
+  Catalog catalog = catalog_from_scans(scans, parent_order, "cmr-footprint", latitude);
   nlohmann::ordered_json failed;
   if (catalog.metadata.contains("failed_granules")) {
     failed = catalog.metadata["failed_granules"];

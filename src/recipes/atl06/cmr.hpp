@@ -37,8 +37,12 @@ struct Footprint {
   std::vector<std::array<double, 4>> rectangles;       // west, south, east, north
   bool empty() const { return polygons.empty() && lines.empty() && rectangles.empty(); }
 };
-// Cells at `order` touched by any part of the footprint, ascending morton.
-std::vector<std::int64_t> footprint_cells(const Footprint& footprint, int order);
+// Cells at `order` touched by any part of the footprint, ascending morton. Under
+// authalic-wgs84 the vertices' latitudes are converted first; edges are then great circles
+// of the kernel's frame, within ~2 km of the converted geodesic for 3,000 km edges, well
+// inside coverage's band of 1/8 cell.
+std::vector<std::int64_t> footprint_cells(const Footprint& footprint, int order,
+                                          healpix::LatitudeConvention latitude = healpix::LatitudeConvention::GeodeticSpherical);
 
 struct CmrGranule {
   std::string name;        // data file name (from the data URL, ProducerGranuleId or GranuleUR)
@@ -79,6 +83,7 @@ enum class UrlKind { S3, Https };
 // the cells of their footprint with the preferred URL kind (the other kind when a granule
 // lacks it). Granules without a URL, without a footprint or with a footprint coverage
 // refuses, and names that are not ATL06 file names, go to metadata.failed_granules.
-Catalog catalog_from_cmr(const CmrQuery& query, const CmrSearch& search, UrlKind urls, int parent_order);
+Catalog catalog_from_cmr(const CmrQuery& query, const CmrSearch& search, UrlKind urls, int parent_order,
+                         healpix::LatitudeConvention latitude = healpix::LatitudeConvention::GeodeticSpherical);
 
 }  // namespace granary::atl06

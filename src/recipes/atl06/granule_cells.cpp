@@ -12,7 +12,8 @@
 
 namespace granary::atl06 {
 
-std::vector<std::int64_t> granule_parent_cells(const std::string& uri, int parent_order, const io::S3Options& s3) {
+std::vector<std::int64_t> granule_parent_cells(const std::string& uri, int parent_order, const io::S3Options& s3,
+                                               healpix::LatitudeConvention latitude) {
   if (parent_order < 0 || parent_order > healpix::kMaxOrder) fail("parent order {} is outside 0..{}", parent_order, healpix::kMaxOrder);
   // Positions only; every chunk of every beam is read (the catalog must see every segment),
   // decoded on worker threads.
@@ -45,7 +46,7 @@ std::vector<std::int64_t> granule_parent_cells(const std::string& uri, int paren
       std::int64_t last = -1;
       for (std::size_t j = 0; j < lat_buf.size() / sizeof(double); ++j) {
         // As magg: the parent of the order-18 cell (not an order-6 index computed directly).
-        const std::int64_t nest = healpix::ang2nest(lat[j], lon[j], healpix::kMaxOrder) >> shift;
+        const std::int64_t nest = healpix::ang2nest(lat[j], lon[j], healpix::kMaxOrder, latitude) >> shift;
         if (nest != last) p.cells.push_back(nest), last = nest;
       }
     } catch (const UnavailableError&) {

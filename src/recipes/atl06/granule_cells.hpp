@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "grids/healpix/latitude.hpp"
 #include "io/s3_store.hpp"
 
 namespace granary::atl06 {
@@ -13,7 +14,8 @@ namespace granary::atl06 {
 // Morton indices at `parent_order` of the cells that any land-ice segment of the granule
 // falls in, ascending. Throws granary::Error naming the file when it cannot be opened, is
 // truncated, or has no gt*/land_ice_segments group (not ATL06 layout).
-// `s3` says how an s3:// granule is read (e.g. NASA Earthdata keys).
-std::vector<std::int64_t> granule_parent_cells(const std::string& path, int parent_order, const io::S3Options& s3 = {});
+// `s3` says how an s3:// granule is read (e.g. NASA Earthdata keys); `latitude`, which cells.
+std::vector<std::int64_t> granule_parent_cells(const std::string& path, int parent_order, const io::S3Options& s3 = {},
+                                               healpix::LatitudeConvention latitude = healpix::LatitudeConvention::GeodeticSpherical);
 
 }  // namespace granary::atl06
