@@ -20,6 +20,7 @@ CHECK_PACKAGES=(
   python3-numpy python3-scipy python3-pandas python3-xarray python3-netcdf4 python3-h5py
   python3-healpy python3-zarr python3-numcodecs python3-pyresample cdo hyperfine time
   awscli  # the AWS CLI lists and reads granary's S3 outputs in the tests, as users will
+  gdal-bin  # gdal_translate/gdalinfo read the CRS of lat-lon products made with --grid-mapping
 )
 
 want=()

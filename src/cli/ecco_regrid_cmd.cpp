@@ -15,6 +15,7 @@
 #include "cli/ecco_uri_option.hpp"
 #include "cli/parallelism_option.hpp"
 #include "formats/mds/reader.hpp"
+#include "formats/netcdf/cf_grid_mapping.hpp"
 #include "formats/netcdf/writer.hpp"
 #include "grids/llc/grid.hpp"
 #include "grids/llc/layout.hpp"
@@ -37,6 +38,7 @@ struct RegridOptions {
   long long timestep = -1;
   int deflate = 5;
   int threads = 0;
+  bool grid_mapping = false;
 };
 
 mds::Precision parse_dtype(const std::string& dtype) {
@@ -167,6 +169,7 @@ void run_regrid(const RegridOptions& opt) {
                           nc::attr("positive", "up"), nc::attr("axis", "Z"), nc::attr("bounds", "Z_bnds")});
     coord("Z_bnds", {"Z", "nv"}, zb, {});
   }
+  if (opt.grid_mapping) nc::add_wgs84_grid_mapping(d, "latitude", "longitude");
   d.attributes = {nc::attr("Conventions", "CF-1.8"),
                   nc::attr("title", name + " on the " + fmt::format("{:g}", target.resolution) + " degree lat-lon grid"),
                   nc::attr("source", "granary ecco regrid " + opt.field + " with factors " + opt.factors)};
@@ -210,6 +213,9 @@ void add_ecco_regrid_command(CLI::App& ecco) {
   cmd->add_option("--deflate-level", opt->deflate, "zlib level of the data variable, 0 = uncompressed")
       ->check(CLI::Range(0, 9))
       ->capture_default_str();
+  cmd->add_flag("--grid-mapping", opt->grid_mapping,
+                "Add a CF `crs` variable (WGS 84, EPSG:4326) and grid_mapping on the lat-lon field, so GDAL and GIS "
+                "tools find its CRS (off by default, as in `ecco run`)");
   add_parallelism_option(*cmd, "-j,--threads", opt->threads, "Threads (default: all cores)");
   cmd->callback([opt] {
     std::unique_ptr<tbb::global_control> limit;

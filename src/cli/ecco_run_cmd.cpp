@@ -238,7 +238,7 @@ void run_jobs_command(const JobsOptions& opt) {
 struct RunOptions {
   std::string config, jobs, report;
   int workers = 0;
-  bool dry_run = false, require_input = false, overwrite = false;
+  bool dry_run = false, require_input = false, overwrite = false, grid_mapping = false;
 
   std::string command_line() const {
     std::string text = fmt::format("granary ecco run --config {} --jobs {}", config, jobs);
@@ -246,6 +246,7 @@ struct RunOptions {
     if (dry_run) text += " --dry-run";
     if (require_input) text += " --require-input";
     if (overwrite) text += " --overwrite";
+    if (grid_mapping) text += " --grid-mapping";
     if (!report.empty()) text += " --report " + report;
     return text;
   }
@@ -361,9 +362,10 @@ void print_plan(const std::vector<ecco::JobPlan>& plans, const std::vector<ecco:
   if (latlon_tasks && !file_exists(config.mapping_factors))
     fmt::print("WARNING: mapping_factors {} does not exist: {} lat-lon task(s) need it (granary ecco factors)\n",
                config.mapping_factors, latlon_tasks);
-  fmt::print("plan: {} job(s), {} task(s) -> {}; {} output(s) exist already ({}){}\n", plans.size(), tasks,
+  fmt::print("plan: {} job(s), {} task(s) -> {}; {} output(s) exist already ({}){}{}\n", plans.size(), tasks,
              config.processed_output_dir, existing, opt.overwrite ? "overwritten" : "skipped",
-             failed ? fmt::format("; {} job(s) cannot run", failed) : "");
+             failed ? fmt::format("; {} job(s) cannot run", failed) : "",
+             config.grid_mapping ? "; lat-lon products get a grid mapping (crs, WGS 84)" : "");
 }
 
 // --require-input: y = run the job, n = skip it, a = run it and every later job, q = run
@@ -412,6 +414,7 @@ void confirm_jobs(std::vector<ecco::JobPlan>& plans, const RunOptions& opt) {
 void run_run_command(const RunOptions& opt) {
   const auto start = std::chrono::system_clock::now();
   auto config = ecco::load_run_config(opt.config);
+  config.grid_mapping |= opt.grid_mapping;
   auto metadata = load_metadata(config);
   auto groupings = all_groupings(metadata);
   auto jobs = ecco::read_jobs_file(opt.jobs, groupings);
@@ -434,6 +437,7 @@ void run_run_command(const RunOptions& opt) {
   std::vector<std::string> job_keys;
   run::RunRecord record;
   bool need_factors = false;
+  std::size_t native_tasks = 0;
   for (const auto& plan : plans) {
     if (!plan.ok()) record.job_errors.emplace_back(plan.job.to_line(), plan.error);
     for (const auto& w : plan.warnings) record.job_warnings.emplace_back(plan.job.to_line(), w);
@@ -441,8 +445,11 @@ void run_run_command(const RunOptions& opt) {
       payloads.push_back(task.to_json());
       job_keys.push_back(plan.job.to_line());
       need_factors |= task.product == ecco::Product::Latlon;
+      native_tasks += task.product == ecco::Product::Native;
     }
   }
+  if (config.grid_mapping && native_tasks > 0)
+    spdlog::info("grid mapping: lat-lon products only; {} native task(s) are written without one", native_tasks);
 
   run::PoolOutcome outcome;
   if (!payloads.empty()) {
@@ -485,6 +492,7 @@ void run_run_command(const RunOptions& opt) {
                   {"model_output_dir", config.model_output_dir},
                   {"processed_output_dir", config.processed_output_dir},
                   {"overwrite", opt.overwrite},
+                  {"grid_mapping", config.grid_mapping},
                   {"workers_replaced", outcome.workers_replaced}};
   auto report = run::build_report(record);
   const std::string report_path = report_location(config, opt, start);
@@ -531,6 +539,12 @@ void add_ecco_run_command(CLI::App& ecco) {
   cmd->add_flag("--dry-run", opt->dry_run, "Print the plan (jobs, timesteps, output files) and exit");
   cmd->add_flag("--require-input", opt->require_input, "Ask before each job: y(es), n(o), a(ll), q(uit)");
   cmd->add_flag("--overwrite", opt->overwrite, "Rewrite outputs that exist (default: skip them)");
+  cmd->add_flag("--grid-mapping", opt->grid_mapping,
+                "Lat-lon products get a CF `crs` variable (WGS 84, EPSG:4326) named by grid_mapping on their data "
+                "variables, so GDAL and GIS tools find their CRS (as config key grid_mapping: true). Off by default: "
+                "the products stay as the original makes them. Only lat-lon products change: native (LLC tile) "
+                "products are written without it, no error. Outputs that exist are skipped as they are: add "
+                "--overwrite to rewrite them");
   cmd->add_option("--report", opt->report,
                   "Run report path (default: {processed_output_dir}/reports/run-YYYYmmddTHHMMSS.json)");
   cmd->callback([opt] { run_run_command(*opt); });

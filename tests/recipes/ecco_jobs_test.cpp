@@ -306,6 +306,18 @@ TEST(EccoRunConfig, ErrorsNameTheFileTheKeyAndTheLine) {
   EXPECT_NE(error(reversed).find("model_end_time 1991-12-31 is not after model_start_time"), std::string::npos);
 }
 
+TEST(EccoRunConfig, GridMappingIsABooleanOffByDefaultAndNoProductString) {
+  EXPECT_FALSE(parse_run_config(kConfig, "run.yaml").grid_mapping);
+  for (const char* on : {"true", "True", "yes", "on"}) {
+    auto c = parse_run_config(std::string(kConfig) + "grid_mapping: " + on + "\n", "run.yaml");
+    EXPECT_TRUE(c.grid_mapping) << on;
+    EXPECT_EQ(c.product_strings.count("grid_mapping"), 0u) << "not a global attribute to copy";
+  }
+  EXPECT_FALSE(parse_run_config(std::string(kConfig) + "grid_mapping: false\n", "run.yaml").grid_mapping);
+  EXPECT_EQ(error_of([] { parse_run_config(std::string(kConfig) + "grid_mapping: wgs84\n", "run.yaml"); }),
+            "run.yaml:13: 'grid_mapping' must be true or false, not 'wgs84'");
+}
+
 
 // ---- the CLI: granary ecco jobs / run --------------------------------------------------------
 

@@ -1,5 +1,7 @@
 #include "recipes/ecco/config.hpp"
 
+#include <cctype>
+#include <optional>
 #include <regex>
 #include <set>
 
@@ -57,6 +59,14 @@ std::string resolve_location(std::string text, const fs::path& base, const std::
   return (p.is_absolute() ? p : base / p).lexically_normal().string();
 }
 
+// YAML 1.1's booleans, which yaml-cpp reads as bool; anything else is not one.
+std::optional<bool> parse_bool(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (text == "true" || text == "yes" || text == "on") return true;
+  if (text == "false" || text == "no" || text == "off") return false;
+  return std::nullopt;
+}
+
 }  // namespace
 
 RunConfig parse_run_config(const std::string& yaml_text, const fs::path& source) {
@@ -111,6 +121,13 @@ RunConfig parse_run_config(const std::string& yaml_text, const fs::path& source)
   if (values.count("podaac_csv")) config.podaac_csv = take_path("podaac_csv");
   config.model_start_time = take("model_start_time");
   config.model_end_time = take("model_end_time");
+  if (values.count("grid_mapping")) {
+    const int line = lines.at("grid_mapping");
+    const auto text = take("grid_mapping");
+    const auto on = parse_bool(text);
+    if (!on) fail("{}:{}: 'grid_mapping' must be true or false, not '{}'", name, line, text);
+    config.grid_mapping = *on;
+  }
 
   auto start = normalized_iso_time(config.model_start_time);
   auto end = normalized_iso_time(config.model_end_time);

@@ -21,13 +21,18 @@ struct RunConfig {
   std::string grid_dir;              // MDS grid (XC, YC, Depth, ...)
   std::string model_start_time;                // ISO 8601, e.g. "1992-01-01T12:00:00"
   std::string model_end_time;
+  // Key `grid_mapping` (true/false, default false; `granary ecco run --grid-mapping` also
+  // sets it): lat-lon products get a CF `crs` variable (WGS 84) and `grid_mapping` on their
+  // data variables. Off, they are what the original makes; native products never get one.
+  bool grid_mapping = false;
   // Every other scalar key, verbatim (values are strings even when YAML reads a number).
   std::map<std::string, std::string> product_strings;
 };
 
 // Parses YAML text; relative paths resolve against source's directory, and `source` names
 // the file in every error (bad YAML with its line, missing key, wrong type, bad time, a
-// location with a scheme other than s3://, e.g. gs:// or https://). `file://` paths are local.
+// location with a scheme other than s3://, e.g. gs:// or https://, a grid_mapping that is not
+// true or false). `file://` paths are local.
 RunConfig parse_run_config(const std::string& yaml_text, const std::filesystem::path& source);
 RunConfig load_run_config(const std::filesystem::path& path);
 

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <set>
 
+#include "formats/netcdf/cf_grid_mapping.hpp"
 #include "recipes/ecco/task_context.hpp"
 #include "util/error.hpp"
 
@@ -175,6 +176,8 @@ void build_latlon_dataset(const TaskContext& ctx, const Grouping& grouping, cons
     if (v.encoding.deflate) v.encoding.chunks = grouping.is_3d()
                                                     ? std::vector<std::size_t>{1, 1, std::size_t(target.nlat), std::size_t(target.nlon)}
                                                     : std::vector<std::size_t>{1, std::size_t(target.nlat), std::size_t(target.nlon)};
+  // Opt-in: the original's products have no grid mapping, and PO.DAAC's are those.
+  if (ctx.config.grid_mapping) nc::add_wgs84_grid_mapping(out.dataset, "latitude", "longitude");
   out.dataset.attributes = ctx.metadata.global_attributes(grouping, time, ctx.strings, stamp);
 }
 

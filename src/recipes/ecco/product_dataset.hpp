@@ -69,6 +69,9 @@ class ProductDataset {
 };
 
 // levels: 1 for 2D groupings. Variables' values must stay alive until the dataset is written.
+// With ctx.config.grid_mapping, the lat-lon dataset also gets the CF `crs` variable (WGS 84)
+// named by grid_mapping on its data variables; native datasets never do (their LLC tiles
+// are no regular grid a CRS and a geotransform could describe).
 void build_latlon_dataset(const TaskContext& ctx, const Grouping& grouping, const TimeInfo& time, int levels,
                           const std::vector<ProductVariable>& variables, const GranuleStamp& stamp,
                           ProductDataset& out);
