@@ -390,5 +390,24 @@ TEST(Atl06Cmr, CommandWritesTheCycleCatalog) {
   EXPECT_EQ(test::run_granary("atl06 catalog --cmr --cycle 20 --bbox 1,2,3 --out " + out.string()).exit_code, 2);
 }
 
+// Under authalic-wgs84 a footprint covers the authalic cells of every point in it (near 45N,
+// where the two conventions are furthest apart), and those are not the geodetic cells.
+TEST(Atl06Cmr, AuthalicFootprintCoversTheAuthalicCellsOfItsPoints) {
+  atl06::Footprint f;
+  // A swath 0.3 x 3 degrees, slanted like an ICESat-2 track.
+  f.polygons.push_back({{43.0, 10.0}, {43.0, 10.3}, {46.0, 10.9}, {46.0, 10.6}});
+  const auto authalic = atl06::footprint_cells(f, 8, healpix::LatitudeConvention::AuthalicWgs84);
+  const auto geodetic = atl06::footprint_cells(f, 8);
+  EXPECT_NE(authalic, geodetic);
+  int points = 0;
+  for (double t = 0; t <= 1.0; t += 0.01)
+    for (double u = 0; u <= 1.0; u += 0.05, ++points) {
+      const double lat = 43.0 + 3.0 * t, lon = 10.0 + 0.6 * t + 0.3 * u;
+      const auto cell = healpix::nest_to_morton(healpix::ang2nest(lat, lon, 8, healpix::LatitudeConvention::AuthalicWgs84), 8);
+      ASSERT_TRUE(std::binary_search(authalic.begin(), authalic.end(), cell)) << lat << " " << lon;
+    }
+  EXPECT_GT(points, 1900);
+}
+
 }  // namespace
 }  // namespace granary
