@@ -96,18 +96,18 @@ class Atl06S3Parallel : public testing::TestWithParam<S3ServerKind> {
   static io::FileStore local_store() { return io::FileStore(*dir_ / "local.zarr"); }
 
   // `atl06 catalog -j 4` over the S3 prefix; returns the catalog's path.
-  fs::path s3_catalog(const std::string& name) const {
+  fs::path s3_catalog(const std::string& name, const std::string& options = "") const {
     auto path = *dir_ / (name + "-catalog.json");
     auto r = test::run_command(server_->env(kKeys) + test::granary_binary() + " atl06 catalog --granules " + kGranules +
-                               " --out " + path.string() + " -j 4");
+                               " --out " + path.string() + " -j 4" + options);
     EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
     return path;
   }
   // `atl06 run -j 4` of a catalog into an S3 store; returns its report.
-  json s3_run(const fs::path& catalog, const std::string& store, const std::string& name) const {
+  json s3_run(const fs::path& catalog, const std::string& store, const std::string& name, const std::string& options = "") const {
     auto report = *dir_ / (name + "-report.json");
     auto r = test::run_command(server_->env(kKeys) + test::granary_binary() + " atl06 run --catalog " + catalog.string() +
-                               " --out " + store + " -j 4 --report " + report.string());
+                               " --out " + store + " -j 4 --report " + report.string() + options);
     EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
     return json::parse(files::read_text(report));
   }
@@ -135,6 +135,28 @@ TEST_P(Atl06S3Parallel, RepeatedFourWorkerRunsLoseNothingAndEqualTheLocalRun) {
     expect_same_store(*io::open_s3_store(store_uri, server_->options(kKeys)), want_store, name);
     if (HasFailure()) break;  // one broken repetition says enough
   }
+}
+
+// The other cell index (authalic cells, packed morton words) through the same S3 paths.
+TEST_P(Atl06S3Parallel, AuthalicPackedRunsEqualTheLocalRun) {
+  const std::string latitude = " --latitude authalic-wgs84";
+  auto r = test::run_granary("atl06 catalog --granules " + (*dir_ / "granules").string() + " --out " +
+                             (*dir_ / "local-ap.json").string() + " -j 1" + latitude);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = test::run_granary("atl06 run --catalog " + (*dir_ / "local-ap.json").string() + " --out " + (*dir_ / "local-ap.zarr").string() +
+                        " -j 1 --morton-form packed");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto local_catalog = read_catalog((*dir_ / "local-ap.json").string());
+  EXPECT_EQ(local_catalog.metadata["latitude"], "authalic-wgs84");
+  EXPECT_NE(cells_by_name(local_catalog), cells_by_name(Atl06S3Parallel::local_catalog())) << "other cells";
+  const auto name = fmt::format("{}-ap", test::to_string(GetParam()));
+  const auto catalog_path = s3_catalog(name, latitude);
+  EXPECT_EQ(cells_by_name(read_catalog(catalog_path.string())), cells_by_name(local_catalog));
+  const auto store_uri = fmt::format("{}/{}.zarr", kOut, name);
+  const auto report = s3_run(catalog_path, store_uri, name, " --morton-form packed");
+  EXPECT_EQ(report["totals"]["jobs_failed"], 0) << report["totals"].dump();
+  EXPECT_EQ(report["context"]["latitude"], "authalic-wgs84");
+  expect_same_store(*io::open_s3_store(store_uri, server_->options(kKeys)), io::FileStore(*dir_ / "local-ap.zarr"), name);
 }
 
 // Fault injection needs the strict server.
