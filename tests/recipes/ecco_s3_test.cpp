@@ -234,6 +234,8 @@ TEST_F(EccoS3, ResumeOnS3SkipsEverythingWithoutNewProductPuts) {
   auto config = write_config("resume", all_on_s3(out));
   auto first = run(config);
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  std::set<std::string> first_reports;
+  for (const auto& o : io::open_s3_store(out, server_->options(kKeys))->list("reports/")) first_reports.insert(o.key);
   auto dry = run(config, "--dry-run");
   ASSERT_EQ(dry.exit_code, 0) << dry.out << dry.err;
   EXPECT_NE(dry.out.find("(exists: skip)"), std::string::npos) << dry.out;
@@ -249,7 +251,12 @@ TEST_F(EccoS3, ResumeOnS3SkipsEverythingWithoutNewProductPuts) {
   EXPECT_EQ(after["completed_uploads"], before["completed_uploads"]);
   auto store = io::open_s3_store(out, server_->options(kKeys));
   ASSERT_EQ(store->list("reports/").size(), 2u);  // one per run, neither overwritten
-  auto report = json::parse(text_of(store->get(store->list("reports/").back().key)));
+  // The second run's report: within one second it is run-T-2.json, which sorts before run-T.json.
+  std::string second_report;
+  for (const auto& o : store->list("reports/"))
+    if (!first_reports.count(o.key)) second_report = o.key;
+  ASSERT_FALSE(second_report.empty());
+  auto report = json::parse(text_of(store->get(second_report)));
   std::size_t skipped = 0;
   for (const auto& job : report["jobs"])
     for (const auto& result : job["results"]) {
