@@ -46,4 +46,8 @@ class Atl06Recipe final : public run::Recipe {
 
 std::unique_ptr<run::Recipe> make_atl06_recipe() { return std::make_unique<Atl06Recipe>(); }
 
+json atl06_plan_parameters(const GranuleCredentialOptions& credentials) {
+  return {{"granule_credentials", {{"source", credentials.source}, {"url", credentials.url}}}};
+}
+
 }  // namespace granary::cli

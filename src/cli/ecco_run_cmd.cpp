@@ -462,9 +462,9 @@ void run_run_command(const RunOptions& opt) {
     run::JobRunOptions run_options;
     run_options.workers = workers;
     run_options.progress_label = "ecco run";
-    run_options.on_failure = [](const run::PlannedJob& job, const json& result) {
-      spdlog::error("job {} timestep {}: {}", job.label, job.payload.value("timestep", -1),
-                    result.value("error", std::string("no error message")));
+    run_options.failure_message = [](const run::PlannedJob& job, const json& result) {
+      return fmt::format("job {} timestep {}: {}", job.label, job.payload.value("timestep", -1),
+                         result.value("error", std::string("no error message")));
     };
     outcome = run::run_jobs(*recipe, tasks, run_options);
   }

@@ -22,5 +22,8 @@ std::unique_ptr<run::Recipe> make_atl06_recipe();
 // The ECCO recipe's parameters: the run config's text travels in them (a remote worker needs
 // only the plan), with its path for relative locations and messages.
 nlohmann::json ecco_plan_parameters(const std::string& config_path, bool overwrite, bool grid_mapping, bool need_factors);
+// The ATL06 recipe's parameters: how granules are read (never the keys themselves).
+struct GranuleCredentialOptions;
+nlohmann::json atl06_plan_parameters(const GranuleCredentialOptions& credentials);
 
 }  // namespace granary::cli

@@ -55,7 +55,11 @@ JobRunOutcome run_jobs(const Recipe& recipe, const std::vector<PlannedJob>& jobs
         progress.log(spdlog::level::err, fmt::format("{}: result not recorded: {}", job.label, e.what()));
       }
     }
-    if (status_of(result) == "FAILED" && options.on_failure) options.on_failure(job, result);
+    if (status_of(result) == "FAILED") {
+      const auto error = result.is_object() && result.contains("error") && result["error"].is_string() ? result["error"].get<std::string>()
+                                                                                                      : std::string("failed");
+      progress.log(spdlog::level::err, options.failure_message ? options.failure_message(job, result) : job.label + ": " + error);
+    }
     progress.add(result);
     out.results[todo[k]] = std::move(result);
   };

@@ -24,8 +24,8 @@ struct JobRunOptions {
   io::Store* plan_dir = nullptr;    // results go to its results/ as they arrive
   int attempt = 1;                  // recorded in each result
   std::size_t unit = 0;             // recorded in each result
-  // Called in the parent for each failed result (e.g. to log it).
-  std::function<void(const PlannedJob& job, const nlohmann::json& result)> on_failure;
+  // The line logged (above the progress bar) for each failed result; default: label and error.
+  std::function<std::string(const PlannedJob& job, const nlohmann::json& result)> failure_message;
 };
 
 struct JobRunOutcome {
