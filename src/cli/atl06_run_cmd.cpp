@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -26,6 +27,7 @@
 #include "recipes/atl06/cell_store.hpp"
 #include "recipes/atl06/run_plan.hpp"
 #include "run/job_runner.hpp"
+#include "run/plan.hpp"
 #include "run/report.hpp"
 #include "run/report_summary.hpp"
 #include "util/error.hpp"
@@ -45,6 +47,9 @@ struct RunOptions {
   std::size_t max_cells = 0;
   bool dry_run = false, extra = false, overwrite = false, skip_bad = false;
   GranuleCredentialOptions credentials;
+  // plan atl06
+  std::string plan, log_name;
+  std::optional<std::size_t> units, jobs_per_unit;
 
   std::string command_line() const {
     std::string t = fmt::format("granary atl06 run --catalog {} --out {}", catalog, out);
@@ -113,11 +118,22 @@ void print_plan(const std::vector<atl06::PlannedCell>& cells, const atl06::Store
              o.overwrite ? "rerun" : "skipped");
 }
 
-void run_atl06_run(const RunOptions& o) {
-  const auto start = std::chrono::system_clock::now();
-  auto catalog = atl06::read_catalog(o.catalog);
-  if (catalog.cells.empty()) fail("{}: the catalog lists no cells", o.catalog);
+// The store's layout from the catalog and the options, and the cells to run (done ones
+// marked): what `atl06 run` runs and `plan atl06` writes down.
+struct RunSetup {
+  atl06::Catalog catalog;
   atl06::StoreLayout layout;
+  std::unique_ptr<io::Store> store;
+  bool store_exists = false;
+  std::vector<atl06::PlannedCell> cells;
+};
+
+RunSetup setup_run(const RunOptions& o) {
+  RunSetup r;
+  auto& catalog = r.catalog;
+  catalog = atl06::read_catalog(o.catalog);
+  if (catalog.cells.empty()) fail("{}: the catalog lists no cells", o.catalog);
+  auto& layout = r.layout;
   layout.format = o.zarr_format == 2 ? zarr::Format::V2 : zarr::Format::V3;
   layout.codec.kind = o.compression == "zstd" ? zarr::Codec::Kind::Zstd : zarr::Codec::Kind::None;
   layout.parent_order = healpix::morton_order(catalog.cells.begin()->first);
@@ -135,7 +151,8 @@ void run_atl06_run(const RunOptions& o) {
     fail("--child-order {} must be between the catalog's parent order {} and {}", layout.child_order, layout.parent_order,
          layout.parent_order + 10);
 
-  auto store = io::open_store(o.out);
+  r.store = io::open_store(o.out);
+  auto& store = r.store;
   const auto existing = atl06::read_layout(*store, layout.child_order);
   atl06::RunSelection sel;
   if (o.morton_cell) sel.morton_cell = o.morton_cell;
@@ -146,9 +163,20 @@ void run_atl06_run(const RunOptions& o) {
                {"skip_bad_granules", o.skip_bad},
                {"latitude", healpix::latitude_name(layout.index.latitude)},
                {"morton_form", atl06::morton_form_name(layout.index.morton_form)}};
-  auto cells = atl06::plan_cells(catalog, layout, sel, base, o.out, o.catalog, o.granule_dir, existing ? store.get() : nullptr);
+  r.store_exists = existing.has_value();
+  r.cells = atl06::plan_cells(catalog, layout, sel, base, o.out, o.catalog, o.granule_dir, existing ? store.get() : nullptr);
+  return r;
+}
+
+void run_atl06_run(const RunOptions& o) {
+  const auto start = std::chrono::system_clock::now();
+  auto setup = setup_run(o);
+  auto& layout = setup.layout;
+  auto& store = setup.store;
+  auto& cells = setup.cells;
+  const bool store_existed = setup.store_exists;
   if (o.dry_run) {
-    print_plan(cells, layout, o, existing.has_value());
+    print_plan(cells, layout, o, store_existed);
     return;
   }
   // Temporaries of runs killed with -9 would stay forever: no later rename claims them.
@@ -214,33 +242,84 @@ void run_atl06_run(const RunOptions& o) {
   exit_code = summary["failed"].get<std::int64_t>() > 0 || outcome.pool.interrupted ? 1 : 0;
 }
 
+// plan atl06: the store is created here (as magg's orchestrator made its template), so the
+// units only ever write their own chunks.
+void run_plan_atl06(const RunOptions& o) {
+  auto setup = setup_run(o);
+  if (auto local = setup.store->local_path("")) files::remove_stale_temporaries(*local);
+  atl06::create_store(*setup.store, setup.layout);
+  std::vector<run::PlannedJob> jobs;
+  std::size_t done = 0;
+  for (const auto& c : setup.cells) {
+    if (c.done) {
+      ++done;
+      continue;
+    }
+    jobs.push_back({std::to_string(c.parent), std::to_string(c.parent), c.payload});
+  }
+  if (jobs.empty()) fail("{}: every selected cell is done in {} already (--overwrite plans them again)", o.catalog, o.out);
+  run::PlanHeader header;
+  header.recipe = "atl06";
+  header.parameters = atl06_plan_parameters(o.credentials);
+  std::string command = fmt::format("granary plan atl06 --catalog {} --out {} --plan {}", o.catalog, o.out, o.plan);
+  const std::string run_flags = o.command_line().substr(o.command_line().find(o.out) + o.out.size());
+  header.command = command + run_flags;
+  header.created = run::iso_utc(std::chrono::system_clock::now());
+  header.log_name = o.log_name;
+  const auto units = run::split_into_units(jobs, run::unit_count(jobs.size(), o.units, o.jobs_per_unit));
+  auto dir = io::open_store(o.plan);
+  run::write_plan(*dir, header, units);
+  fmt::print("plan {}: {} cell(s) in {} unit(s) -> {}{}\n"
+             "  run a unit:  granary work {} --index I   (I = 0..{}; or the engine's array index)\n"
+             "  on Slurm:    granary submit slurm {}\n",
+             o.plan, jobs.size(), units.size(), o.out, done ? fmt::format(" ({} done already, not planned)", done) : "", o.plan,
+             units.size() - 1, o.plan);
+  exit_code = 0;
+}
+
+// The options a cell job takes, shared by `atl06 run` and `plan atl06`.
+void add_job_options(CLI::App& cmd, RunOptions& o) {
+  cmd.add_option("--catalog", o.catalog, "Catalog JSON (see `granary atl06 catalog`)")->required()->check(CLI::ExistingFile);
+  cmd.add_option("--out", o.out, "Output Zarr store (path or s3://bucket/prefix)")->required();
+  cmd.add_option("--max-cells", o.max_cells, "Only the first N parent cells of the catalog");
+  cmd.add_option("--morton-cell,--parent", o.morton_cell, "Only this parent cell (morton index)");
+  cmd.add_option("--child-order", o.child_order, "Order of the output cells")->capture_default_str();
+  cmd.add_option("--numerics", o.numerics, "double (default) or magg (numpy float32, bit-identical to magg)")
+      ->check(CLI::IsMember({"double", "magg"}))
+      ->capture_default_str();
+  cmd.add_flag("--extra-stats", o.extra, "Also h_std, t_min/t_max (delta_time) and n_granules");
+  cmd.add_option("--zarr-format", o.zarr_format, "3 (dggs convention) or 2 (xdggs attributes)")->check(CLI::IsMember({2, 3}))->capture_default_str();
+  cmd.add_option("--compression", o.compression, "Chunk compression")->check(CLI::IsMember({"zstd", "none"}))->capture_default_str();
+  cmd.add_option("--latitude", o.latitude,
+                 "Latitude fed to HEALPix, geodetic-spherical or authalic-wgs84; must be the catalog's (the default: "
+                 "geodetic-spherical, magg's, unless the catalog was built with --latitude authalic-wgs84)")
+      ->check(CLI::IsMember({"geodetic-spherical", "authalic-wgs84"}));
+  add_morton_form_option(cmd, o.morton_form);
+  cmd.add_option("--granule-dir", o.granule_dir, "Read the catalog's granules (by file name) from this directory");
+  cmd.add_flag("--overwrite", o.overwrite, "Rerun cells that an earlier run finished");
+  cmd.add_flag("--skip-bad-granules", o.skip_bad, "Write a cell even if some of its granules cannot be read");
+  add_granule_credential_options(cmd, o.credentials);
+}
+
 }  // namespace
+
+void add_plan_atl06_command(CLI::App& plan) {
+  auto o = std::make_shared<RunOptions>();
+  auto* cmd = plan.add_subcommand("atl06", "Plan every parent cell of a catalog (one job per cell) for any engine; creates the store");
+  add_job_options(*cmd, *o);
+  cmd->add_option("--plan", o->plan, "Plan directory to write (path or s3://bucket/prefix; must not hold a plan)")->required();
+  cmd->add_option("--units", o->units, "Units of work (array tasks); default: one per cell");
+  cmd->add_option("--jobs-per-unit", o->jobs_per_unit, "Cells per unit of work (instead of --units)");
+  cmd->add_option("--log-name", o->log_name, "A tag for the run (in the plan, the Slurm job name and the report)");
+  cmd->callback([o] { run_plan_atl06(*o); });
+}
 
 void add_atl06_run_command(CLI::App& atl06) {
   auto o = std::make_shared<RunOptions>();
   auto* cmd = atl06.add_subcommand("run", "Process every parent cell of a catalog into one Zarr store (parallel, resumable)");
-  cmd->add_option("--catalog", o->catalog, "Catalog JSON (see `granary atl06 catalog`)")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--out", o->out, "Output Zarr store (path or s3://bucket/prefix)")->required();
+  add_job_options(*cmd, *o);
   add_parallelism_option(*cmd, "-j,--workers", o->workers, "Worker processes (default: number of cores; 1 runs in-process)");
-  cmd->add_option("--max-cells", o->max_cells, "Only the first N parent cells of the catalog");
-  cmd->add_option("--morton-cell,--parent", o->morton_cell, "Only this parent cell (morton index)");
   cmd->add_flag("--dry-run", o->dry_run, "Print the plan (cells, granules, what is done already) and exit");
-  cmd->add_option("--child-order", o->child_order, "Order of the output cells")->capture_default_str();
-  cmd->add_option("--numerics", o->numerics, "double (default) or magg (numpy float32, bit-identical to magg)")
-      ->check(CLI::IsMember({"double", "magg"}))
-      ->capture_default_str();
-  cmd->add_flag("--extra-stats", o->extra, "Also h_std, t_min/t_max (delta_time) and n_granules");
-  cmd->add_option("--zarr-format", o->zarr_format, "3 (dggs convention) or 2 (xdggs attributes)")->check(CLI::IsMember({2, 3}))->capture_default_str();
-  cmd->add_option("--compression", o->compression, "Chunk compression")->check(CLI::IsMember({"zstd", "none"}))->capture_default_str();
-  cmd->add_option("--latitude", o->latitude,
-                  "Latitude fed to HEALPix, geodetic-spherical or authalic-wgs84; must be the catalog's (the default: "
-                  "geodetic-spherical, magg's, unless the catalog was built with --latitude authalic-wgs84)")
-      ->check(CLI::IsMember({"geodetic-spherical", "authalic-wgs84"}));
-  add_morton_form_option(*cmd, o->morton_form);
-  cmd->add_option("--granule-dir", o->granule_dir, "Read the catalog's granules (by file name) from this directory");
-  cmd->add_flag("--overwrite", o->overwrite, "Rerun cells that an earlier run finished");
-  cmd->add_flag("--skip-bad-granules", o->skip_bad, "Write a cell even if some of its granules cannot be read");
-  add_granule_credential_options(*cmd, o->credentials);
   cmd->add_option("--report", o->report, "Run report path (default: beside the store, reports/run-YYYYmmddTHHMMSS.json)");
   cmd->callback([o] { run_atl06_run(*o); });
 }

@@ -40,7 +40,13 @@ void add_info_command(CLI::App& root);
 // granary quicklook                      (cli/quicklook_cmd.cpp)
 void add_quicklook_command(CLI::App& root);
 
-// granary report: a run report summarised for a person.
+// granary report: a run report (or a plan's results) summarised for a person.
 void add_report_command(CLI::App& root);
+
+// granary work / retry / status          (cli/plan_commands.cpp)
+void add_plan_commands(CLI::App& root);
+// granary plan ecco / atl06              (cli/ecco_run_cmd.cpp, cli/atl06_run_cmd.cpp)
+void add_plan_ecco_command(CLI::App& plan);
+void add_plan_atl06_command(CLI::App& plan);
 
 }  // namespace granary::cli

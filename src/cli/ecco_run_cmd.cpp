@@ -37,6 +37,7 @@
 #include "recipes/ecco/time_axis.hpp"
 #include "recipes/ecco/timesteps.hpp"
 #include "run/job_runner.hpp"
+#include "run/plan.hpp"
 #include "run/report.hpp"
 #include "run/report_summary.hpp"
 #include "util/error.hpp"
@@ -500,7 +501,77 @@ void run_run_command(const RunOptions& opt) {
   exit_code = failed || outcome.pool.interrupted ? 1 : 0;
 }
 
+// ---- granary plan ecco ----------------------------------------------------------------------
+
+struct PlanOptions {
+  std::string config, jobs, plan, log_name;
+  std::optional<std::size_t> units, jobs_per_unit;
+  bool overwrite = false, grid_mapping = false;
+
+  std::string command_line() const {
+    std::string text = fmt::format("granary plan ecco --config {} --jobs {} --plan {}", config, jobs, plan);
+    if (units) text += fmt::format(" --units {}", *units);
+    if (jobs_per_unit) text += fmt::format(" --jobs-per-unit {}", *jobs_per_unit);
+    if (overwrite) text += " --overwrite";
+    if (grid_mapping) text += " --grid-mapping";
+    if (!log_name.empty()) text += " --log-name " + log_name;
+    return text;
+  }
+};
+
+void run_plan_command(const PlanOptions& opt) {
+  auto config = ecco::load_run_config(opt.config);
+  config.grid_mapping |= opt.grid_mapping;
+  auto metadata = load_metadata(config);
+  auto groupings = all_groupings(metadata);
+  auto jobs = ecco::read_jobs_file(opt.jobs, groupings);
+  auto plans = plan_jobs(jobs, groupings, config, /*log_errors=*/true);
+  std::vector<run::PlannedJob> tasks;
+  json errors = json::array(), warnings = json::array();
+  bool need_factors = false;
+  for (const auto& plan : plans) {
+    if (!plan.ok()) errors.push_back({plan.job.to_line(), plan.error});
+    for (const auto& w : plan.warnings) warnings.push_back({plan.job.to_line(), w});
+    for (const auto& task : plan.tasks) {
+      tasks.push_back({fmt::format("{:06d}", tasks.size()), plan.job.to_line(), task.to_json()});
+      need_factors |= task.product == ecco::Product::Latlon;
+    }
+  }
+  if (tasks.empty()) fail("{}: no task to plan ({} job(s), none with timesteps to run)", opt.jobs, jobs.size());
+  run::PlanHeader header;
+  header.recipe = "ecco";
+  header.parameters = ecco_plan_parameters(opt.config, opt.overwrite, opt.grid_mapping, need_factors);
+  header.parameters["job_errors"] = errors;
+  header.parameters["job_warnings"] = warnings;
+  header.command = opt.command_line();
+  header.created = run::iso_utc(std::chrono::system_clock::now());
+  header.log_name = opt.log_name;
+  const auto units = run::split_into_units(tasks, run::unit_count(tasks.size(), opt.units, opt.jobs_per_unit));
+  auto dir = io::open_store(opt.plan);
+  run::write_plan(*dir, header, units);
+  fmt::print("plan {}: {} ECCO task(s) of {} job(s) in {} unit(s){} -> {}\n"
+             "  run a unit:  granary work {} --index I   (I = 0..{}; or the engine's array index)\n"
+             "  on Slurm:    granary submit slurm {}\n",
+             opt.plan, tasks.size(), jobs.size(), units.size(), errors.empty() ? "" : fmt::format(" ({} job(s) cannot run)", errors.size()),
+             config.processed_output_dir, opt.plan, units.size() - 1, opt.plan);
+  exit_code = errors.empty() ? 0 : 1;
+}
+
 }  // namespace
+
+void add_plan_ecco_command(CLI::App& plan) {
+  auto opt = std::make_shared<PlanOptions>();
+  auto* cmd = plan.add_subcommand("ecco", "Plan the jobs of a jobs file (one job per product task) for any engine");
+  cmd->add_option("--config", opt->config, "Run config YAML (its text goes into the plan)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--jobs", opt->jobs, "Jobs file (see `granary ecco jobs`)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--plan", opt->plan, "Plan directory to write (path or s3://bucket/prefix; must not hold a plan)")->required();
+  cmd->add_option("--units", opt->units, "Units of work (array tasks); default: one per task");
+  cmd->add_option("--jobs-per-unit", opt->jobs_per_unit, "Tasks per unit of work (instead of --units)");
+  cmd->add_flag("--overwrite", opt->overwrite, "Rewrite outputs that exist (default: skip them)");
+  cmd->add_flag("--grid-mapping", opt->grid_mapping, "Lat-lon products get a CF crs variable (see ecco run --grid-mapping)");
+  cmd->add_option("--log-name", opt->log_name, "A tag for the run (in the plan, the Slurm job name and the report)");
+  cmd->callback([opt] { run_plan_command(*opt); });
+}
 
 void add_ecco_jobs_command(CLI::App& ecco) {
   auto opt = std::make_shared<JobsOptions>();

@@ -143,6 +143,15 @@ std::map<std::string, json> read_results(const io::Store& dir) {
   return out;
 }
 
+json read_results_of(const io::Store& dir, const std::string& job_id) {
+  const std::string key = result_key(job_id);
+  try {
+    return parse_object(dir.get(key), dir.uri() + "/" + key);
+  } catch (const Error& e) {
+    return {{"status", "FAILED"}, {"error", e.what()}};
+  }
+}
+
 bool is_done(const json& result) {
   const auto s = result.is_object() ? result.value("status", "") : std::string();
   return s == "SUCCESS" || s == "SKIP";

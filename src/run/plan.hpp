@@ -58,6 +58,8 @@ std::string result_key(const std::string& job_id);
 void write_result(io::Store& dir, const std::string& job_id, const nlohmann::json& result);
 // Every result in results/ by job id (unreadable ones become FAILED results saying so).
 std::map<std::string, nlohmann::json> read_results(const io::Store& dir);
+// One job's result (an unreadable one becomes a FAILED result saying so).
+nlohmann::json read_results_of(const io::Store& dir, const std::string& job_id);
 
 // A job is done when its result says SUCCESS or SKIP: running it again would change nothing.
 bool is_done(const nlohmann::json& result);

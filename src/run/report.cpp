@@ -187,7 +187,8 @@ json build_report(const RunRecord& record) {
     job["key"] = key;
     if (errors.count(key)) job["error"] = errors[key];
     if (warnings.count(key)) job["warnings"] = warnings[key];
-    if (errors.count(key) || tallies[key].by_status.count("FAILED")) ++jobs_failed;
+    // MISSING: a plan's job without a result (its worker never finished it).
+    if (errors.count(key) || tallies[key].by_status.count("FAILED") || tallies[key].by_status.count("MISSING")) ++jobs_failed;
     job["results"] = std::move(job_results[key]);
     jobs.push_back(std::move(job));
   }

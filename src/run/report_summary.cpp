@@ -69,7 +69,7 @@ std::vector<FailureGroup> group_failures(const json& report, std::size_t example
     const std::string key = text_of(job, "key");
     if (job.contains("error")) grouper.add(key, fmt::format("not planned: {}", text_of(job, "error")));
     for (const auto& r : job.value("results", json::array())) {
-      if (status_of(r) == "FAILED") grouper.add(key, text_of(r, "error"));
+      if (status_of(r) == "FAILED" || status_of(r) == "MISSING") grouper.add(key, text_of(r, "error"));
       // A cell can succeed while some of its granules fail; those are failures too.
       if (r.is_object() && r.contains("granule_outcomes"))
         for (const auto& g : r.at("granule_outcomes"))
@@ -106,7 +106,7 @@ std::vector<std::string> next_commands(const json& report) {
   std::size_t failed = totals.value("jobs_not_planned", std::size_t{0});
   const json by_status = totals.value("by_status", json::object());
   for (const auto& [status, n] : by_status.items())
-    if (status == "FAILED") failed += n.get<std::size_t>();
+    if (status == "FAILED" || status == "MISSING") failed += n.get<std::size_t>();
   if (failed == 0 && !report.value("interrupted", false)) return {};
   // Reports before "rerun" existed: the command (runs resume).
   const json rerun = report.value("rerun", json::object());

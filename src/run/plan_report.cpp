@@ -1,0 +1,102 @@
+#include "run/plan_report.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "run/report.hpp"
+#include "util/error.hpp"
+
+namespace granary::run {
+namespace {
+
+using nlohmann::json;
+
+// "2026-12-03T22:44:31Z" -> time_point (results record when they finished).
+std::optional<std::chrono::system_clock::time_point> parse_utc(const std::string& text) {
+  std::tm tm{};
+  if (text.size() < 19 || !strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return std::nullopt;
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+}  // namespace
+
+PlanState read_plan_state(const io::Store& dir) {
+  PlanState s;
+  s.header = read_plan(dir);
+  for (std::size_t u = 0; u < s.header.units; ++u) {
+    auto jobs = read_unit(dir, u);
+    for (auto& j : jobs) {
+      s.jobs.push_back(std::move(j));
+      s.unit_of.push_back(u);
+    }
+  }
+  s.job_errors = s.header.parameters.value("job_errors", json::array());
+  s.job_warnings = s.header.parameters.value("job_warnings", json::array());
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < s.jobs.size(); ++i) index[s.jobs[i].id] = i;
+  s.results.assign(s.jobs.size(), json());
+  s.attempts.assign(s.jobs.size(), 0);
+  auto take = [&](const std::map<std::string, json>& results) {
+    for (const auto& [id, r] : results)
+      if (auto it = index.find(id); it != index.end()) {
+        s.results[it->second] = r;
+        ++s.attempts[it->second];
+      }
+  };
+  take(read_results(dir));
+  s.retries = retry_plan_names(dir);
+  for (const auto& name : s.retries) {
+    // A retry's store is the plan's sub-directory; its results supersede earlier ones.
+    auto sub = io::open_store(dir.uri() + "/" + name);
+    take(read_results(*sub));
+  }
+  return s;
+}
+
+json plan_report(const io::Store& dir, const PlanState& s, const Recipe* recipe) {
+  RunRecord record;
+  record.command = s.header.command;
+  record.rerun_command = fmt::format("granary retry {}", dir.uri());
+  auto first = std::chrono::system_clock::time_point::max(), last = std::chrono::system_clock::time_point::min();
+  std::vector<json> failed_payloads;
+  for (std::size_t i = 0; i < s.jobs.size(); ++i) {
+    json r = s.results[i];
+    if (r.is_null())
+      r = {{"status", "MISSING"}, {"error", "no result: the job did not run, or its worker stopped before the job finished"}};
+    if (auto t = r.is_object() && r.contains("finished") && r["finished"].is_string() ? parse_utc(r["finished"].get<std::string>())
+                                                                                        : std::nullopt) {
+      last = std::max(last, *t);
+      const double took = r.value("elapsed_seconds", 0.0);
+      first = std::min(first, *t - std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::duration<double>(took)));
+    }
+    r["attempts"] = s.attempts[i];
+    if (!is_done(r)) failed_payloads.push_back(s.jobs[i].payload);
+    record.results.push_back(std::move(r));
+    record.job_keys.push_back(s.jobs[i].label.empty() ? s.jobs[i].id : s.jobs[i].label);
+  }
+  for (const auto& e : s.job_errors)
+    if (e.is_array() && e.size() == 2) record.job_errors.emplace_back(e[0].get<std::string>(), e[1].get<std::string>());
+  for (const auto& w : s.job_warnings)
+    if (w.is_array() && w.size() == 2) record.job_warnings.emplace_back(w[0].get<std::string>(), w[1].get<std::string>());
+  const auto now = std::chrono::system_clock::now();
+  record.start = first == std::chrono::system_clock::time_point::max() ? now : first;
+  record.end = last == std::chrono::system_clock::time_point::min() ? now : last;
+  if (recipe) {
+    record.retry = recipe->retry_hint(failed_payloads);
+    record.extra = recipe->context();
+  }
+  record.extra["recipe"] = s.header.recipe;
+  record.extra["plan"] = dir.uri();
+  record.extra["plan_jobs"] = s.header.jobs;
+  record.extra["plan_units"] = s.header.units;
+  record.extra["log_name"] = s.header.log_name;
+  record.extra["retries"] = s.retries;
+  std::size_t retried = 0;
+  for (int a : s.attempts) retried += a > 1;
+  record.extra["jobs_retried"] = retried;
+  return build_report(record);
+}
+
+}  // namespace granary::run

@@ -1,0 +1,146 @@
+// Plans (run/plan.hpp): units, the directory contract, the engines' index variables, and the
+// report of a plan's results (missing jobs, retries, a 5,000-job plan).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "io/file_store.hpp"
+#include "run/plan.hpp"
+#include "run/plan_report.hpp"
+#include "run/report_summary.hpp"
+#include "support/test_support.hpp"
+#include "util/error.hpp"
+
+namespace granary::run {
+namespace {
+
+using nlohmann::json;
+using testing::HasSubstr;
+
+std::vector<PlannedJob> make_jobs(std::size_t n) {
+  std::vector<PlannedJob> jobs;
+  for (std::size_t i = 0; i < n; ++i) jobs.push_back({fmt::format("{:06d}", i), fmt::format("job {}", i % 7), {{"n", i}}});
+  return jobs;
+}
+
+TEST(Plan, UnitsAreContiguousNearEqualAndNeverEmpty) {
+  auto units = split_into_units(make_jobs(10), 4);
+  ASSERT_EQ(units.size(), 4u);
+  std::vector<std::size_t> sizes;
+  std::size_t next = 0;
+  for (const auto& u : units) {
+    sizes.push_back(u.size());
+    for (const auto& j : u) EXPECT_EQ(j.payload["n"], next++);
+  }
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{2, 3, 2, 3}));
+  EXPECT_EQ(split_into_units(make_jobs(3), 8).size(), 3u);
+  EXPECT_TRUE(split_into_units({}, 4).empty());
+  EXPECT_EQ(unit_count(10, std::nullopt, std::nullopt), 10u);
+  EXPECT_EQ(unit_count(10, 3, std::nullopt), 3u);
+  EXPECT_EQ(unit_count(10, std::nullopt, 4), 3u);
+  EXPECT_THROW(unit_count(10, 3, 4), Error);
+  EXPECT_THROW(unit_count(10, 0, std::nullopt), Error);
+}
+
+TEST(Plan, DirectoryRoundTripsAndIsNeverOverwritten) {
+  test::TempDir tmp;
+  io::FileStore dir(tmp / "p");
+  PlanHeader h;
+  h.recipe = "ecco";
+  h.parameters = {{"x", 1}};
+  h.command = "granary plan ecco ...";
+  h.log_name = "cycle22";
+  write_plan(dir, h, split_into_units(make_jobs(5), 2));
+  const auto back = read_plan(dir);
+  EXPECT_EQ(back.recipe, "ecco");
+  EXPECT_EQ(back.jobs, 5u);
+  EXPECT_EQ(back.units, 2u);
+  EXPECT_EQ(back.log_name, "cycle22");
+  EXPECT_EQ(back.parameters["x"], 1);
+  EXPECT_EQ(read_unit(dir, 1).size(), 3u);
+  EXPECT_EQ(read_all_jobs(dir, back).back().id, "000004");
+  EXPECT_THAT(test::error_of([&] { write_plan(dir, h, split_into_units(make_jobs(1), 1)); }), HasSubstr("a plan exists here already"));
+  EXPECT_THAT(test::error_of([&] { read_unit(dir, 2); }), HasSubstr("no unit 2"));
+  io::FileStore empty(tmp / "nothing");
+  EXPECT_THAT(test::error_of([&] { read_plan(empty); }), HasSubstr("plan.json is missing"));
+  const std::string bad = R"({"format": "granary-plan/9"})";
+  empty.put("plan.json", std::as_bytes(std::span(bad.data(), bad.size())));
+  EXPECT_THAT(test::error_of([&] { read_plan(empty); }), HasSubstr("not a granary plan"));
+}
+
+TEST(Plan, EngineIndexComesFromSlurmBatchOrKubernetes) {
+  for (const char* v : {"SLURM_ARRAY_TASK_ID", "AWS_BATCH_JOB_ARRAY_INDEX", "JOB_COMPLETION_INDEX"}) unsetenv(v);
+  EXPECT_FALSE(engine_index_from_environment());
+  for (const char* v : {"JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX", "SLURM_ARRAY_TASK_ID"}) {
+    setenv(v, "7", 1);
+    const auto e = engine_index_from_environment();
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->index, 7u);
+    EXPECT_EQ(e->variable, v);  // Slurm first, then Batch, then Kubernetes
+  }
+  setenv("SLURM_ARRAY_TASK_ID", "x1", 1);
+  EXPECT_THAT(test::error_of([] { engine_index_from_environment(); }), HasSubstr("SLURM_ARRAY_TASK_ID=x1: not an array index"));
+  for (const char* v : {"SLURM_ARRAY_TASK_ID", "AWS_BATCH_JOB_ARRAY_INDEX", "JOB_COMPLETION_INDEX"}) unsetenv(v);
+}
+
+TEST(PlanReport, MissingJobsRetriesAndTheLatestResult) {
+  test::TempDir tmp;
+  io::FileStore dir(tmp / "p");
+  PlanHeader h;
+  h.recipe = "ecco";
+  write_plan(dir, h, split_into_units(make_jobs(4), 2));
+  write_result(dir, "000000", {{"status", "SUCCESS"}, {"elapsed_seconds", 1.0}, {"finished", "2026-12-03T10:00:00Z"}});
+  write_result(dir, "000001", {{"status", "FAILED"}, {"error", "/x/a.data: truncated"}, {"finished", "2026-12-03T10:00:01Z"}});
+  write_result(dir, "000002", {{"status", "SKIP"}, {"finished", "2026-12-03T10:00:02Z"}});
+  // 000003 has no result: its worker died.
+  auto state = read_plan_state(dir);
+  auto report = plan_report(dir, state, nullptr);
+  EXPECT_EQ(report["totals"]["by_status"], json::parse(R"({"SUCCESS": 1, "FAILED": 1, "SKIP": 1, "MISSING": 1})"));
+  EXPECT_EQ(report["rerun"]["command"], "granary retry " + dir.uri());
+  EXPECT_EQ(next_commands(report).front(), "granary retry " + dir.uri());
+  EXPECT_THAT(human_summary(report), HasSubstr("no result: the job did not run"));
+
+  // A retry plan of the two that are not done, then their results there win.
+  PlanHeader r = h;
+  r.attempt = 2;
+  io::FileStore retry(tmp / "p" / "retry-1");
+  write_plan(retry, r, split_into_units({state.jobs[1], state.jobs[3]}, 1));
+  write_result(retry, "000001", {{"status", "SUCCESS"}, {"finished", "2026-12-03T11:00:00Z"}});
+  write_result(retry, "000003", {{"status", "SUCCESS"}, {"finished", "2026-12-03T11:00:01Z"}});
+  state = read_plan_state(dir);
+  EXPECT_EQ(state.retries, std::vector<std::string>{"retry-1"});
+  report = plan_report(dir, state, nullptr);
+  EXPECT_EQ(report["totals"]["by_status"], json::parse(R"({"SUCCESS": 3, "SKIP": 1})"));
+  EXPECT_EQ(report["context"]["jobs_retried"], 1);  // 000001 ran twice; 000003 once, in the retry
+  EXPECT_TRUE(next_commands(report).empty());
+}
+
+// The report of a large plan stays quick (timed in bench/, not here): checks its totals.
+TEST(PlanReport, FiveThousandJobs) {
+  test::TempDir tmp;
+  io::FileStore dir(tmp / "p");
+  PlanHeader h;
+  h.recipe = "atl06";
+  write_plan(dir, h, split_into_units(make_jobs(5000), 100));
+  for (int i = 0; i < 5000; ++i)
+    if (i % 10)
+      write_result(dir, fmt::format("{:06d}", i),
+                   {{"status", i % 97 ? "SUCCESS" : "FAILED"}, {"error", "x"}, {"elapsed_seconds", 0.001 * (i % 1000)},
+                    {"peak_rss_bytes", 1000 + i}, {"finished", "2026-12-03T10:00:00Z"}});
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto report = plan_report(dir, read_plan_state(dir), nullptr);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  RecordProperty("report_seconds", std::to_string(seconds));
+  EXPECT_EQ(report["totals"]["tasks"], 5000);
+  EXPECT_EQ(report["totals"]["by_status"]["MISSING"], 500);
+  EXPECT_EQ(report["totals"]["by_status"]["FAILED"], 46);  // 52 multiples of 97, 6 of them of 970
+  EXPECT_EQ(report["totals"]["peak_rss_bytes"], 1000 + 4999);
+  EXPECT_NEAR(report["totals"]["task_seconds"]["max"].get<double>(), 0.999, 1e-9);
+}
+
+}  // namespace
+}  // namespace granary::run
