@@ -1,6 +1,8 @@
 #include "run/job_runner.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include <fmt/format.h>
@@ -63,7 +65,17 @@ JobRunOutcome run_jobs(const Recipe& recipe, const std::vector<PlannedJob>& jobs
     progress.add(result);
     out.results[todo[k]] = std::move(result);
   };
-  out.pool = run_local(payloads, [&recipe, context](const json& p) { return recipe.run(p, context); }, pool);
+  // Test hook: GRANARY_TEST_TASK_DELAY_SECONDS holds every job back that long before it runs,
+  // so a test can kill a worker in the middle of a unit.
+  const char* delay = std::getenv("GRANARY_TEST_TASK_DELAY_SECONDS");
+  const double delay_seconds = delay ? std::atof(delay) : 0.0;
+  out.pool = run_local(
+      payloads,
+      [&recipe, context, delay_seconds](const json& p) {
+        if (delay_seconds > 0) std::this_thread::sleep_for(std::chrono::duration<double>(delay_seconds));
+        return recipe.run(p, context);
+      },
+      pool);
   progress.finish();
   // Results the pool made itself (cancelled, crashed workers) arrived through on_result too,
   // except those of tasks never started after an interrupt: record them in order.

@@ -20,12 +20,17 @@
 #include "io/s3_store.hpp"
 #include "recipes/ecco/config.hpp"
 #include "support/s3_test_server.hpp"
+#include "support/product_compare.hpp"
 #include "support/test_support.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 
 namespace granary {
 namespace {
+
+using test::dump_without_stamps;
+using test::files_under;
+using test::first_difference;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -36,15 +41,6 @@ std::string text_of(const std::vector<std::byte>& bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
-// Every regular file under dir, as paths relative to it.
-std::vector<std::string> files_under(const fs::path& dir) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file()) out.push_back(fs::relative(e.path(), dir).generic_string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 // Whether anything under dir (or dir itself) is named like a URI turned into a path.
 bool has_s3_colon_directory(const fs::path& dir) {
   if (fs::exists(dir / "s3:")) return true;
@@ -53,26 +49,6 @@ bool has_s3_colon_directory(const fs::path& dir) {
   return false;
 }
 
-// ncdump -s (storage: chunking, compression, types) with exact float digits, minus the
-// attributes stamped per run.
-std::string dump_without_stamps(const fs::path& file) {
-  auto r = test::run_command("ncdump -s -p 9,17 '" + file.string() +
-                             "' | grep -v -E ':(date_created|date_issued|date_modified|date_metadata_modified|uuid) = '");
-  EXPECT_EQ(r.exit_code, 0) << file << r.err;
-  return r.out;
-}
-
-// "" when equal, else the first line where they differ (dumps are too long to print whole).
-std::string first_difference(const std::string& got, const std::string& want) {
-  if (got == want) return "";
-  std::istringstream g(got), w(want);
-  std::string gl, wl;
-  for (int line = 1;; ++line) {
-    const bool gok = static_cast<bool>(std::getline(g, gl)), wok = static_cast<bool>(std::getline(w, wl));
-    if (!gok || !wok || gl != wl)
-      return "line " + std::to_string(line) + ": got '" + (gok ? gl : "<end>") + "', want '" + (wok ? wl : "<end>") + "'";
-  }
-}
 
 class EccoS3 : public testing::Test {
  protected:
