@@ -5,7 +5,8 @@
 set -euo pipefail
 G="${1:-build/src/granary}"
 COMMANDS=("" "ecco" "ecco synth" "ecco factors" "ecco regrid" "ecco jobs" "ecco run"
-          "atl06" "atl06 synth" "atl06 catalog" "atl06 cell" "atl06 run" "info" "quicklook" "report")
+          "atl06" "atl06 synth" "atl06 catalog" "atl06 cell" "atl06 run" "info" "quicklook" "report"
+          "submit" "submit slurm")
 cat <<'HEAD'
 # Command-line reference
 

@@ -43,4 +43,7 @@ void add_quicklook_command(CLI::App& root);
 // granary report: a run report summarised for a person.
 void add_report_command(CLI::App& root);
 
+// granary submit slurm: a plan as a Slurm job array (cli/submit_cmd.cpp, run/slurm_submit).
+void add_submit_command(CLI::App& root);
+
 }  // namespace granary::cli
