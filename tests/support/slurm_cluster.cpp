@@ -197,6 +197,7 @@ void SlurmCluster::write_config() {
        << "JobCompType=jobcomp/none\n"
        << "MpiDefault=none\nSwitchType=switch/none\n"
        << "SchedulerType=sched/backfill\n"
+       << "SchedulerParameters=batch_sched_delay=0\n"  // schedule when a job arrives, not every 3 s
        << "MailProg=/bin/true\n"
        << "MinJobAge=600\n"  // keeps finished jobs in scontrol (no accounting database)
        << "ReturnToService=2\n"
