@@ -31,7 +31,8 @@ Conventions shared by all commands:
   same command again: it resumes); 70 internal error (a bug: report it).
 * Environment: the usual `AWS_*` variables for `s3://` (credentials chain, region, endpoint;
   see [storage.md](storage.md)); `GRANARY_COASTLINES` (a GSHHG `binned_GSHHS_*.nc` for quicklook); `GRANARY_TEST_DATA`
-  (tests: the real data, default `../shared/data`); `NO_COLOR` (set and not empty: no colours
+  (tests: the real data, default `../shared/data`); `GRANARY_SLURM_WORK_COMMAND` (tests only:
+  replaces `granary work P` in the script of `submit slurm`, see [scale-out.md](scale-out.md#slurm)); `NO_COLOR` (set and not empty: no colours
   nor other escape sequences on a terminal, see https://no-color.org).
 * The ECCO `config.yaml` keys are listed in [ecco.md](ecco.md#configyaml); the ATL06 job
   event (magg's Lambda event) in [atl06.md](atl06.md).
