@@ -7,7 +7,9 @@
 #include <fstream>
 #include <regex>
 
+#include "io/s3_store.hpp"
 #include "run/slurm_submit.hpp"
+#include "support/s3_test_server.hpp"
 #include "support/slurm_cluster.hpp"
 #include "support/test_support.hpp"
 #include "util/files.hpp"
@@ -151,6 +153,40 @@ TEST(SubmitSlurmCommand, UnreachableControllerExitsThree) {
                              " submit slurm " + plan.string());
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find("Unable to contact slurm controller"), std::string::npos) << r.err;
+}
+
+// An s3:// plan: plan.json read through S3 (the strict loopback server), the script and the
+// logs in --script-dir, the array tasks given the s3:// URI.
+const io::s3::Credentials kPlanKeys{"AKIDSLURMPLANTEST", "slurm/plan+secret", ""};
+
+TEST(SubmitSlurmCommand, AnS3PlanPutsScriptAndLogsInScriptDir) {
+  if (!S3TestServer::available()) GTEST_SKIP() << S3TestServer::why_unavailable(S3ServerKind::Strict);
+  S3TestServer server({.buckets = {"plans"}, .credentials = {kPlanKeys}});
+  auto store = io::open_s3_store("s3://plans/p1", server.options(kPlanKeys));
+  const auto view = std::as_bytes(std::span(kPlanJson));
+  store->put("plan.json", {view.begin(), view.end()});
+  TempDir tmp;
+  const auto dir = tmp / "slurm";
+  auto r = run_command(server.env(kPlanKeys) + granary_binary() + " submit slurm s3://plans/p1 --script-dir " + dir.string() +
+                       " --dry-run");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("#SBATCH --array=0-2\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("#SBATCH --output=" + (dir / "logs").string() + "/slurm-%A_%a.out\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" work 's3://plans/p1' "), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(dir));
+  // Without --dry-run the script and the logs directory are written before sbatch is asked
+  // (here it is not on PATH).
+  r = run_command(server.env(kPlanKeys) + "PATH=/nonexistent " + granary_binary() + " submit slurm s3://plans/p1 --script-dir " +
+                  dir.string());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("sbatch not found on PATH"), std::string::npos) << r.err;
+  EXPECT_NE(files::read_text(dir / "submit.sbatch").find(" work 's3://plans/p1' "), std::string::npos);
+  EXPECT_TRUE(fs::is_directory(dir / "logs"));
+  // A prefix without plan.json is named.
+  r = run_command(server.env(kPlanKeys) + granary_binary() + " submit slurm s3://plans/none --script-dir " + dir.string() +
+                  " --dry-run");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("s3://plans/none/plan.json: not found"), std::string::npos) << r.err;
 }
 
 // The hook replaces `granary work P` in the script; restored when the test ends.
