@@ -205,9 +205,10 @@ void SlurmCluster::write_config() {
        << "KillWait=2\n"
        << "NodeName=localhost NodeAddr=127.0.0.1 CPUs=" << cpus_ << " RealMemory=" << real_memory_mb << " State=UNKNOWN\n"
        << "PartitionName=test Nodes=localhost Default=YES MaxTime=INFINITE State=UP\n";
-  // slurmd always loads a cgroup plugin (22.05); nothing here uses it, and without systemd
-  // it must not ask for a scope.
-  std::ofstream(d / "cgroup.conf") << "CgroupPlugin=autodetect\nIgnoreSystemd=yes\nIgnoreSystemdOnFailure=yes\n";
+  // slurmd always loads a cgroup plugin (22.05) though nothing here uses cgroups. cgroup/v1's
+  // init touches no file system, where autodetect would pick cgroup/v2 on a v2-only host and
+  // its init sets up controllers and a systemd scope, which fails in containers and CI.
+  std::ofstream(d / "cgroup.conf") << "CgroupPlugin=cgroup/v1\n";
 }
 
 pid_t SlurmCluster::spawn(const std::vector<std::string>& args, const std::string& log_name) {
