@@ -136,10 +136,6 @@ SlurmCluster::SlurmCluster(std::chrono::seconds startup_timeout) {
     std::ofstream(key_file, std::ios::binary) << key;
     fs::permissions(key_file, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
   }
-  ctld_port_ = free_loopback_port();
-  do slurmd_port_ = free_loopback_port();
-  while (slurmd_port_ == ctld_port_);
-  write_config();
   try {
     munged_ = spawn({require_program("munged").string(), "--foreground", "--force", "--socket=" + (dir() / "munge.sock").string(),
                      "--key-file=" + (dir() / "munge.key").string(), "--pid-file=" + (dir() / "munged.pid").string(),
@@ -155,10 +151,28 @@ SlurmCluster::SlurmCluster(std::chrono::seconds startup_timeout) {
       if (std::chrono::steady_clock::now() > munge_deadline) fail("munged made no socket within 10 s:\n{}", log_tails());
       std::this_thread::sleep_for(50ms);
     }
-    const std::string conf = (dir() / "slurm.conf").string();
-    slurmctld_ = spawn({require_program("slurmctld").string(), "-D", "-f", conf}, "slurmctld.out");
-    slurmd_ = spawn({require_program("slurmd").string(), "-D", "-f", conf, "-N", "localhost"}, "slurmd.out");
-    wait_until_idle(startup_timeout);
+    // A free port can be taken by someone else (another test's cluster or client) before the
+    // daemon binds it: then the daemon exits with "Address already in use", and new ports
+    // are tried (three times at most).
+    for (int attempt = 1;; ++attempt) {
+      ctld_port_ = free_loopback_port();
+      do slurmd_port_ = free_loopback_port();
+      while (slurmd_port_ == ctld_port_);
+      write_config();
+      const std::string conf = (dir() / "slurm.conf").string();
+      slurmctld_ = spawn({require_program("slurmctld").string(), "-D", "-f", conf}, "slurmctld.out");
+      slurmd_ = spawn({require_program("slurmd").string(), "-D", "-f", conf, "-N", "localhost"}, "slurmd.out");
+      try {
+        wait_until_idle(startup_timeout);
+        break;
+      } catch (const Error& e) {
+        if (attempt == 3 || std::string(e.what()).find("Address already in use") == std::string::npos) throw;
+        terminate(slurmd_, 1000ms);  // it runs no job yet
+        terminate(slurmctld_, 1000ms);
+        fs::remove_all(dir() / "state");
+        fs::create_directories(dir() / "state");
+      }
+    }
   } catch (...) {
     stop();
     throw;
@@ -254,7 +268,8 @@ void SlurmCluster::wait_until_idle(std::chrono::seconds timeout) {
         fail("a Slurm test daemon exited at startup (last sinfo: \"{}\"):\n{}", last, log_tails());
       }
     }
-    const auto r = run("sinfo -h -N -o %t 2>&1");
+    // Bounded: sinfo retries a controller that is not there yet (or exited) for about 10 s.
+    const auto r = run("timeout 3 sinfo -h -N -o %t 2>&1");
     last = r.out;
     while (!last.empty() && std::isspace(static_cast<unsigned char>(last.back()))) last.pop_back();
     if (r.exit_code == 0 && last == "idle") return;
