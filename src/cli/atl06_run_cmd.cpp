@@ -16,6 +16,7 @@
 #include "cli/cell_index_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/parallelism_option.hpp"
+#include "cli/recipes.hpp"
 #include "cli/granule_credentials.hpp"
 #include "formats/zarr/zarr.hpp"
 #include "grids/healpix/morton.hpp"
@@ -24,8 +25,7 @@
 #include "recipes/atl06/cell_job.hpp"
 #include "recipes/atl06/cell_store.hpp"
 #include "recipes/atl06/run_plan.hpp"
-#include "run/local_executor.hpp"
-#include "run/progress.hpp"
+#include "run/job_runner.hpp"
 #include "run/report.hpp"
 #include "run/report_summary.hpp"
 #include "util/error.hpp"
@@ -155,47 +155,33 @@ void run_atl06_run(const RunOptions& o) {
   if (auto local = store->local_path("")) files::remove_stale_temporaries(*local);
   atl06::create_store(*store, layout);  // or check that the existing store has this layout
 
-  std::vector<json> payloads;
-  std::vector<std::string> keys;
+  std::vector<run::PlannedJob> jobs;
   std::size_t skipped = 0;
   for (const auto& c : cells) {
     if (c.done) {
       ++skipped;
       continue;
     }
-    payloads.push_back(c.payload);
-    keys.push_back(std::to_string(c.parent));
+    jobs.push_back({std::to_string(c.parent), std::to_string(c.parent), c.payload});
   }
   if (skipped) spdlog::info("{} of {} cell(s) done in an earlier run with the same inputs: skipped (--overwrite reruns them)", skipped, cells.size());
 
-  run::PoolOutcome outcome;
-  if (!payloads.empty()) {
-    // Fetched once here; each task gets the current keys as it starts (refreshed before expiry).
-    const auto granule_keys = granule_credentials(o.credentials);
-    const int workers = std::min<int>(run::default_workers(o.workers), static_cast<int>(payloads.size()));
-    // Each worker's TBB pool gets its share of the cores, so -j N does not oversubscribe.
-    const int threads_per_worker = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / std::max(1, workers));
-    spdlog::info("running {} cell(s) on {} worker(s) x {} thread(s) -> {}", payloads.size(), workers, threads_per_worker, o.out);
-    run::Progress progress(payloads.size(), "atl06 run");
-    run::PoolOptions pool;
-    pool.workers = workers;
-    if (granule_keys)
-      pool.prepare = [granule_keys](const json& payload) { return with_granule_credentials(payload, *granule_keys); };
-    pool.on_result = [&](std::size_t i, const json& r) {
-      if (r.value("status", "") == "FAILED")
-        progress.log(spdlog::level::err, fmt::format("cell {}: {}", keys[i], r.contains("error") && r["error"].is_string()
-                                                                                ? r["error"].get<std::string>()
-                                                                                : std::string("failed")));
-      progress.add(r);
+  run::JobRunOutcome outcome;
+  if (!jobs.empty()) {
+    // Earthdata keys are fetched once here (prepare); each task gets the current keys as it
+    // starts (refreshed before expiry).
+    const auto recipe = make_recipe("atl06");
+    recipe->prepare(atl06_plan_parameters(o.credentials));
+    const int workers = std::min<int>(run::default_workers(o.workers), static_cast<int>(jobs.size()));
+    spdlog::info("running {} cell(s) on {} worker(s) -> {}", jobs.size(), workers, o.out);
+    run::JobRunOptions run_options;
+    run_options.workers = workers;
+    run_options.progress_label = "atl06 run";
+    run_options.failure_message = [](const run::PlannedJob& job, const json& r) {
+      return fmt::format("cell {}: {}", job.label,
+                         r.contains("error") && r["error"].is_string() ? r["error"].get<std::string>() : std::string("failed"));
     };
-    outcome = run::run_local(
-        payloads,
-        [threads_per_worker](const json& p) {
-          tbb::global_control threads(tbb::global_control::max_allowed_parallelism, threads_per_worker);
-          return atl06::run_cell_job(atl06::parse_cell_event(p));
-        },
-        pool);
-    progress.finish();
+    outcome = run::run_jobs(*recipe, jobs, run_options);
   }
   zarr::consolidate(*store, "");
 
@@ -204,9 +190,9 @@ void run_atl06_run(const RunOptions& o) {
   record.start = start;
   record.end = std::chrono::system_clock::now();
   record.results = outcome.results;
-  record.job_keys = keys;
-  record.workers = outcome.workers;
-  record.interrupted = outcome.interrupted;
+  for (const auto& j : jobs) record.job_keys.push_back(j.label);
+  record.workers = outcome.pool.workers;
+  record.interrupted = outcome.pool.interrupted;
   record.extra = {{"recipe", "atl06"},
                   {"catalog", fs::absolute(o.catalog).string()},
                   {"store", o.out},
@@ -215,7 +201,7 @@ void run_atl06_run(const RunOptions& o) {
                   {"latitude", healpix::latitude_name(layout.index.latitude)},
                   {"morton_form", atl06::morton_form_name(layout.index.morton_form)},
                   {"production_results", production_summary(outcome.results, cells.size(), skipped)},
-                  {"workers_replaced", outcome.workers_replaced}};
+                  {"workers_replaced", outcome.pool.workers_replaced}};
   auto report = run::build_report(record);
   fs::path report_path;
   if (!o.report.empty()) report_path = o.report;
@@ -225,7 +211,7 @@ void run_atl06_run(const RunOptions& o) {
   const auto& summary = record.extra["production_results"];
   fmt::print("{}Report: {}\n", run::human_summary(report, 3), report_path.string());
   std::fflush(stdout);
-  exit_code = summary["failed"].get<std::int64_t>() > 0 || outcome.interrupted ? 1 : 0;
+  exit_code = summary["failed"].get<std::int64_t>() > 0 || outcome.pool.interrupted ? 1 : 0;
 }
 
 }  // namespace

@@ -24,6 +24,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/parallelism_option.hpp"
+#include "cli/recipes.hpp"
 #include "io/store.hpp"
 #include "recipes/ecco/config.hpp"
 #include "recipes/ecco/jobs_file.hpp"
@@ -35,8 +36,7 @@
 #include "recipes/ecco/product_task.hpp"
 #include "recipes/ecco/time_axis.hpp"
 #include "recipes/ecco/timesteps.hpp"
-#include "run/local_executor.hpp"
-#include "run/progress.hpp"
+#include "run/job_runner.hpp"
 #include "run/report.hpp"
 #include "run/report_summary.hpp"
 #include "util/error.hpp"
@@ -433,8 +433,7 @@ void run_run_command(const RunOptions& opt) {
   // Temporaries of runs killed with -9 would stay forever: no later rename claims them.
   if (!io::is_s3_uri(config.processed_output_dir)) files::remove_stale_temporaries(config.processed_output_dir);
 
-  std::vector<json> payloads;
-  std::vector<std::string> job_keys;
+  std::vector<run::PlannedJob> tasks;
   run::RunRecord record;
   bool need_factors = false;
   std::size_t native_tasks = 0;
@@ -442,8 +441,7 @@ void run_run_command(const RunOptions& opt) {
     if (!plan.ok()) record.job_errors.emplace_back(plan.job.to_line(), plan.error);
     for (const auto& w : plan.warnings) record.job_warnings.emplace_back(plan.job.to_line(), w);
     for (const auto& task : plan.tasks) {
-      payloads.push_back(task.to_json());
-      job_keys.push_back(plan.job.to_line());
+      tasks.push_back({fmt::format("{:06d}", tasks.size()), plan.job.to_line(), task.to_json()});
       need_factors |= task.product == ecco::Product::Latlon;
       native_tasks += task.product == ecco::Product::Native;
     }
@@ -451,40 +449,37 @@ void run_run_command(const RunOptions& opt) {
   if (config.grid_mapping && native_tasks > 0)
     spdlog::info("grid mapping: lat-lon products only; {} native task(s) are written without one", native_tasks);
 
-  run::PoolOutcome outcome;
-  if (!payloads.empty()) {
-    // Loaded once here, shared copy-on-write by every forked worker.
-    auto ctx = ecco::make_task_context(config, need_factors);
+  const auto recipe = make_recipe("ecco");
+  run::JobRunOutcome outcome;
+  if (!tasks.empty()) {
+    // Loaded once here (the recipe's prepare), shared copy-on-write by every forked worker.
+    recipe->prepare(ecco_plan_parameters(opt.config, opt.overwrite, opt.grid_mapping, need_factors));
     const int workers = run::default_workers(opt.workers);
     const auto jobs_with_tasks =
         std::count_if(plans.begin(), plans.end(), [](const auto& p) { return !p.tasks.empty(); });
-    spdlog::info("running {} task(s) of {} job(s) on {} worker(s){}", payloads.size(), jobs_with_tasks,
-                 std::min<std::size_t>(workers, payloads.size()), workers == 1 ? " (in-process)" : "");
-    run::Progress progress(payloads.size(), "ecco run");
-    run::PoolOptions pool;
-    pool.workers = workers;
-    pool.on_result = [&](std::size_t index, const json& result) {
-      if (result.value("status", "") == "FAILED")
-        progress.log(spdlog::level::err,
-                     fmt::format("job {} timestep {}: {}", job_keys[index], payloads[index].value("timestep", -1),
-                                 result.value("error", std::string("no error message"))));
-      progress.add(result);
+    spdlog::info("running {} task(s) of {} job(s) on {} worker(s){}", tasks.size(), jobs_with_tasks,
+                 std::min<std::size_t>(workers, tasks.size()), workers == 1 ? " (in-process)" : "");
+    run::JobRunOptions run_options;
+    run_options.workers = workers;
+    run_options.progress_label = "ecco run";
+    run_options.failure_message = [](const run::PlannedJob& job, const json& result) {
+      return fmt::format("job {} timestep {}: {}", job.label, job.payload.value("timestep", -1),
+                         result.value("error", std::string("no error message")));
     };
-    const bool overwrite = opt.overwrite;
-    outcome = run::run_local(
-        payloads,
-        [&](const json& p) { return ecco::run_product_task(*ctx, ecco::ProductTask::from_json(p), overwrite); },
-        pool);
-    progress.finish();
+    outcome = run::run_jobs(*recipe, tasks, run_options);
   }
 
   record.command = opt.command_line();
   record.start = start;
   record.end = std::chrono::system_clock::now();
   record.results = std::move(outcome.results);
-  record.job_keys = std::move(job_keys);
-  record.workers = outcome.workers;
-  record.interrupted = outcome.interrupted;
+  for (const auto& t : tasks) record.job_keys.push_back(t.label);
+  record.workers = outcome.pool.workers;
+  record.interrupted = outcome.pool.interrupted;
+  std::vector<json> failed_payloads;
+  for (std::size_t i = 0; i < tasks.size(); ++i)
+    if (run::status_of(record.results[i]) == "FAILED") failed_payloads.push_back(tasks[i].payload);
+  record.retry = recipe->retry_hint(failed_payloads);
   record.extra = {{"recipe", "ecco"},
                   {"config", fs::absolute(opt.config).string()},
                   {"jobs_file", fs::absolute(opt.jobs).string()},
@@ -493,7 +488,7 @@ void run_run_command(const RunOptions& opt) {
                   {"processed_output_dir", config.processed_output_dir},
                   {"overwrite", opt.overwrite},
                   {"grid_mapping", config.grid_mapping},
-                  {"workers_replaced", outcome.workers_replaced}};
+                  {"workers_replaced", outcome.pool.workers_replaced}};
   auto report = run::build_report(record);
   const std::string report_path = report_location(config, opt, start);
   publish_report(report_path, report);
@@ -502,7 +497,7 @@ void run_run_command(const RunOptions& opt) {
   std::fflush(stdout);
   const auto& totals = report.at("totals");
   const bool failed = totals.at("by_status").contains("FAILED") || totals.at("jobs_not_planned").get<int>() > 0;
-  exit_code = failed || outcome.interrupted ? 1 : 0;
+  exit_code = failed || outcome.pool.interrupted ? 1 : 0;
 }
 
 }  // namespace

@@ -17,10 +17,6 @@
 #include "util/unavailable_error.hpp"
 #include "util/log.hpp"
 
-namespace granary::cli {
-int exit_code = 0;
-}
-
 int main(int argc, char** argv) {
   using namespace granary;
   CLI::App app{"granary: turns Earth-science granules into analysis-ready gridded datasets"};

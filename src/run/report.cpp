@@ -113,6 +113,17 @@ struct Tally {
   }
 };
 
+// p50, p95 and max of the tasks' elapsed_seconds (nearest rank), over tasks that ran.
+json percentiles(const std::vector<json>& results) {
+  std::vector<double> s;
+  for (const auto& r : results)
+    if (r.is_object() && r.contains("elapsed_seconds") && r["elapsed_seconds"].is_number()) s.push_back(r["elapsed_seconds"].get<double>());
+  if (s.empty()) return {{"p50", nullptr}, {"p95", nullptr}, {"max", nullptr}};
+  std::sort(s.begin(), s.end());
+  auto rank = [&](double q) { return s[std::min(s.size() - 1, static_cast<std::size_t>(std::ceil(q * static_cast<double>(s.size()))) - (q > 0 ? 1 : 0))]; };
+  return {{"p50", rank(0.5)}, {"p95", rank(0.95)}, {"max", s.back()}};
+}
+
 }  // namespace
 
 std::string status_of(const json& result) {
@@ -191,6 +202,7 @@ json build_report(const RunRecord& record) {
   totals["peak_rss_bytes"] = static_cast<std::uint64_t>(total.peak_rss);
   std::size_t worked = total.tasks - (total.by_status.count("SKIP") ? total.by_status.at("SKIP") : 0) -
                        (total.by_status.count("CANCELLED") ? total.by_status.at("CANCELLED") : 0);
+  totals["task_seconds"] = percentiles(record.results);
   totals["throughput"] = {
       {"tasks_per_second", wall > 0 ? static_cast<double>(worked) / wall : 0.0},
       {"bytes_per_second", wall > 0 ? total.bytes_written / wall : 0.0},
@@ -206,6 +218,9 @@ json build_report(const RunRecord& record) {
               {"workers", record.workers},
               {"interrupted", record.interrupted},
               {"context", record.extra},
+              {"rerun", {{"command", record.rerun_command.empty() ? record.command : record.rerun_command},
+                         {"heading", record.retry.heading},
+                         {"lines", record.retry.lines}}},
               {"totals", std::move(totals)},
               {"jobs", std::move(jobs)}};
 }

@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "run/recipe.hpp"
+
 namespace granary::run {
 
 struct RunRecord {
@@ -29,10 +31,16 @@ struct RunRecord {
   int workers = 0;
   bool interrupted = false;
   nlohmann::json extra = nlohmann::json::object();   // recipe context (config file, ...), kept as "context"
+  // What finishes the run when something failed: the command (default: `command`, as runs
+  // resume) and the recipe's own lines (Recipe::retry_hint).
+  std::string rerun_command;
+  RetryHint retry;
 };
 
 // {"granary_version", "command", "host", "pid", "start", "end" (UTC ISO 8601), "wall_seconds",
-//  "workers", "interrupted", "context", "totals": {...}, "jobs": [{"key", "tasks", "by_status",
+//  "workers", "interrupted", "context", "rerun" {"command", "heading", "lines"},
+//  "totals": {..., "task_seconds": {p50, p95, max} of the tasks' elapsed_seconds},
+//  "jobs": [{"key", "tasks", "by_status",
 //  "bytes_written", "durations", ["reads"], ["error"], ["warnings"], "results": [...]}, ...]}.
 //  "reads" (totals and jobs, when some result reports reads): {"bytes_fetched", "bytes_needed",
 //  "read_amplification" (of the sums), "read_requests"}, summed over every result, whatever

@@ -39,25 +39,6 @@ struct Grouper {
   }
 };
 
-// ECCO tasks carry {"grouping", "product", "frequency", "timestep"}: the failed ones as
-// jobs.txt lines, one per job with its timesteps.
-std::vector<std::string> ecco_retry_lines(const json& report) {
-  std::map<std::string, std::vector<std::int64_t>> failed;
-  for (const auto& job : report.at("jobs"))
-    for (const auto& r : job.value("results", json::array())) {
-      if (status_of(r) != "FAILED" || !r.contains("task")) continue;
-      const json& t = r.at("task");
-      if (!t.contains("timestep")) continue;
-      const auto key = fmt::format("{},{},{}", t.value("grouping", 0), text_of(t, "product"), text_of(t, "frequency"));
-      failed[key].push_back(t.at("timestep").get<std::int64_t>());
-    }
-  std::vector<std::string> lines;
-  for (auto& [key, steps] : failed) {
-    std::sort(steps.begin(), steps.end());
-    lines.push_back(fmt::format("{},[{}]", key, fmt::join(steps, ", ")));
-  }
-  return lines;
-}
 
 // "Reads: 4.40 MB fetched for 3.10 MB needed (amplification 1.42x) in 363 requests".
 std::string read_economy_line(const json& reads) {
@@ -66,7 +47,6 @@ std::string read_economy_line(const json& reads) {
                      reads.value("read_amplification", 0.0), reads.value("read_requests", std::uint64_t{0}));
 }
 
-std::string recipe_of(const json& report) { return text_of(report.value("context", json::object()), "recipe"); }
 
 }  // namespace
 
@@ -128,10 +108,12 @@ std::vector<std::string> next_commands(const json& report) {
   for (const auto& [status, n] : by_status.items())
     if (status == "FAILED") failed += n.get<std::size_t>();
   if (failed == 0 && !report.value("interrupted", false)) return {};
+  // Reports before "rerun" existed: the command (runs resume).
+  const json rerun = report.value("rerun", json::object());
   std::vector<std::string> out;
-  out.push_back(text_of(report, "command"));
-  if (recipe_of(report) == "ecco")
-    for (auto& line : ecco_retry_lines(report)) out.push_back(std::move(line));
+  out.push_back(rerun.contains("command") ? text_of(rerun, "command") : text_of(report, "command"));
+  for (const auto& line : rerun.value("lines", json::array()))
+    if (line.is_string()) out.push_back(line.get<std::string>());
   return out;
 }
 
@@ -199,7 +181,8 @@ std::string human_summary(const json& report, std::size_t top) {
   } else {
     s += fmt::format("Next: rerun to retry what failed or was not reached (finished outputs are skipped):\n  {}\n", next[0]);
     if (next.size() > 1) {
-      s += "  or run just the failed timesteps, with a jobs file of these lines:\n";
+      const std::string heading = text_of(report.value("rerun", json::object()), "heading");
+      s += fmt::format("  {}\n", heading.empty() ? "or just these:" : heading);
       for (std::size_t k = 1; k < next.size(); ++k) s += fmt::format("    {}\n", next[k]);
     }
   }

@@ -30,9 +30,9 @@ std::string generalise_reason(const std::string& message);
 // The job keys and elapsed seconds (sum over the job's tasks) of the `top` slowest jobs.
 std::vector<std::pair<std::string, double>> slowest_jobs(const nlohmann::json& report, std::size_t top);
 
-// The rerun that finishes the run: runs resume (finished outputs are skipped), so it is the
-// same command; for ECCO also the jobs.txt lines of just the failed timesteps. Empty when
-// nothing is left to do.
+// The rerun that finishes the run: the report's rerun command (runs resume, so usually the
+// same command; `granary retry` for a plan), then the recipe's own lines (ECCO: the jobs.txt
+// lines of just the failed timesteps). Empty when nothing is left to do.
 std::vector<std::string> next_commands(const nlohmann::json& report);
 
 // {totals, slowest_jobs [{job, seconds}], failures [{reason, count, examples}],

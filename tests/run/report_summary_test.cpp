@@ -37,6 +37,11 @@ json ecco_report() {
           {"workers", 2},
           {"interrupted", false},
           {"context", {{"recipe", "ecco"}}},
+          // What build_report writes from the recipe's retry hint (cli/ecco_recipe.cpp).
+          {"rerun",
+           {{"command", "granary ecco run --config c.yaml --jobs jobs.txt"},
+            {"heading", "or run just the failed timesteps, with a jobs file of these lines:"},
+            {"lines", {"1,latlon,AVG_MON,[1428, 2172]"}}}},
           {"totals",
            {{"tasks", 4}, {"jobs", 3}, {"by_status", {{"SUCCESS", 2}, {"FAILED", 2}}}, {"jobs_not_planned", 1},
             {"outputs_written", 2}, {"bytes_written", 1000}, {"durations", {{"read", 1.0}, {"write", 2.0}}}}},

@@ -1,0 +1,175 @@
+#include "run/plan.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <span>
+
+#include <fmt/format.h>
+
+#include "util/error.hpp"
+
+namespace granary::run {
+namespace {
+
+using nlohmann::json;
+
+json parse_object(const std::vector<std::byte>& bytes, const std::string& where) {
+  try {
+    auto j = json::parse(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    if (!j.is_object()) fail("{}: expected a JSON object", where);
+    return j;
+  } catch (const json::parse_error& e) {
+    fail("{}: not valid JSON ({})", where, e.what());
+  }
+}
+
+void put_json(io::Store& dir, const std::string& key, const json& j, int indent) {
+  const std::string text = j.dump(indent, ' ', false, json::error_handler_t::replace) + "\n";
+  dir.put(key, std::as_bytes(std::span(text.data(), text.size())));
+}
+
+std::string unit_key(std::size_t index) { return fmt::format("units/{:06d}.json", index); }
+
+}  // namespace
+
+json PlanHeader::to_json() const {
+  return {{"format", kPlanFormat}, {"recipe", recipe},     {"parameters", parameters}, {"jobs", jobs},
+          {"units", units},        {"command", command},   {"created", created},       {"log_name", log_name},
+          {"attempt", attempt}};
+}
+
+PlanHeader PlanHeader::from_json(const json& j, const std::string& source) {
+  if (j.value("format", "") != kPlanFormat)
+    fail("{}: not a granary plan (format {}, expected \"{}\")", source, j.contains("format") ? j["format"].dump() : "missing",
+         kPlanFormat);
+  PlanHeader h;
+  try {
+    h.recipe = j.at("recipe").get<std::string>();
+    h.parameters = j.value("parameters", json::object());
+    h.jobs = j.at("jobs").get<std::size_t>();
+    h.units = j.at("units").get<std::size_t>();
+    h.command = j.value("command", "");
+    h.created = j.value("created", "");
+    h.log_name = j.value("log_name", "");
+    h.attempt = j.value("attempt", 1);
+  } catch (const json::exception& e) {
+    fail("{}: bad plan header ({})", source, e.what());
+  }
+  if (h.units == 0 && h.jobs > 0) fail("{}: {} job(s) in 0 units", source, h.jobs);
+  return h;
+}
+
+std::vector<std::vector<PlannedJob>> split_into_units(std::vector<PlannedJob> jobs, std::size_t units) {
+  units = std::max<std::size_t>(1, std::min(units, jobs.size()));
+  std::vector<std::vector<PlannedJob>> out(jobs.empty() ? 0 : units);
+  for (std::size_t u = 0; u < out.size(); ++u) {
+    const std::size_t begin = u * jobs.size() / units, end = (u + 1) * jobs.size() / units;
+    out[u].assign(std::make_move_iterator(jobs.begin() + static_cast<std::ptrdiff_t>(begin)),
+                  std::make_move_iterator(jobs.begin() + static_cast<std::ptrdiff_t>(end)));
+  }
+  return out;
+}
+
+std::size_t unit_count(std::size_t jobs, std::optional<std::size_t> units, std::optional<std::size_t> jobs_per_unit) {
+  if (units && jobs_per_unit) fail("give --units or --jobs-per-unit, not both");
+  if (units) {
+    if (*units == 0) fail("--units must be at least 1");
+    return *units;
+  }
+  if (jobs_per_unit) {
+    if (*jobs_per_unit == 0) fail("--jobs-per-unit must be at least 1");
+    return (jobs + *jobs_per_unit - 1) / *jobs_per_unit;
+  }
+  return jobs;
+}
+
+void write_plan(io::Store& dir, PlanHeader header, const std::vector<std::vector<PlannedJob>>& units) {
+  if (dir.exists("plan.json"))
+    fail("{}: a plan exists here already; plans are never overwritten (choose another --plan)", dir.uri());
+  header.units = units.size();
+  header.jobs = 0;
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    json jobs = json::array();
+    for (const auto& j : units[u]) jobs.push_back({{"id", j.id}, {"label", j.label}, {"payload", j.payload}});
+    header.jobs += units[u].size();
+    put_json(dir, unit_key(u), {{"unit", u}, {"jobs", std::move(jobs)}}, -1);
+  }
+  put_json(dir, "plan.json", header.to_json(), 1);
+}
+
+PlanHeader read_plan(const io::Store& dir) {
+  const std::string where = dir.uri() + "/plan.json";
+  if (!dir.exists("plan.json")) fail("{}: no plan here (plan.json is missing: make one with `granary plan`)", dir.uri());
+  return PlanHeader::from_json(parse_object(dir.get("plan.json"), where), where);
+}
+
+std::vector<PlannedJob> read_unit(const io::Store& dir, std::size_t index) {
+  const std::string key = unit_key(index), where = dir.uri() + "/" + key;
+  if (!dir.exists(key)) fail("{}: no unit {} in this plan", where, index);
+  const json u = parse_object(dir.get(key), where);
+  std::vector<PlannedJob> out;
+  try {
+    for (const auto& j : u.at("jobs")) out.push_back({j.at("id").get<std::string>(), j.value("label", ""), j.at("payload")});
+  } catch (const json::exception& e) {
+    fail("{}: bad unit ({})", where, e.what());
+  }
+  return out;
+}
+
+std::vector<PlannedJob> read_all_jobs(const io::Store& dir, const PlanHeader& header) {
+  std::vector<PlannedJob> out;
+  for (std::size_t u = 0; u < header.units; ++u) {
+    auto jobs = read_unit(dir, u);
+    out.insert(out.end(), std::make_move_iterator(jobs.begin()), std::make_move_iterator(jobs.end()));
+  }
+  return out;
+}
+
+std::string result_key(const std::string& job_id) { return "results/" + job_id + ".json"; }
+
+void write_result(io::Store& dir, const std::string& job_id, const json& result) { put_json(dir, result_key(job_id), result, -1); }
+
+std::map<std::string, json> read_results(const io::Store& dir) {
+  std::map<std::string, json> out;
+  for (const auto& o : dir.list("results/")) {
+    if (o.key.size() < 5 || o.key.compare(o.key.size() - 5, 5, ".json") != 0) continue;
+    const std::string id = o.key.substr(8, o.key.size() - 8 - 5);
+    try {
+      out[id] = parse_object(dir.get(o.key), dir.uri() + "/" + o.key);
+    } catch (const Error& e) {
+      out[id] = {{"status", "FAILED"}, {"error", e.what()}};
+    }
+  }
+  return out;
+}
+
+bool is_done(const json& result) {
+  const auto s = result.is_object() ? result.value("status", "") : std::string();
+  return s == "SUCCESS" || s == "SKIP";
+}
+
+std::vector<std::string> retry_plan_names(const io::Store& dir) {
+  // Numbered without gaps: retry n is made from the plan and retries 1..n-1.
+  std::vector<std::string> out;
+  for (int n = 1; dir.exists(fmt::format("retry-{}/plan.json", n)); ++n) out.push_back(fmt::format("retry-{}", n));
+  return out;
+}
+
+std::optional<EngineIndex> engine_index_from_environment() {
+  for (const char* var : {"SLURM_ARRAY_TASK_ID", "AWS_BATCH_JOB_ARRAY_INDEX", "JOB_COMPLETION_INDEX"}) {
+    const char* v = std::getenv(var);
+    if (!v || !*v) continue;
+    std::size_t used = 0;
+    unsigned long long n = 0;
+    try {
+      n = std::stoull(v, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != std::string(v).size() || v[0] == '-') fail("{}={}: not an array index (a whole number >= 0)", var, v);
+    return EngineIndex{static_cast<std::size_t>(n), var};
+  }
+  return std::nullopt;
+}
+
+}  // namespace granary::run
