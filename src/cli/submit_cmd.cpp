@@ -39,7 +39,7 @@ void submit_slurm(const SubmitSlurmOptions& o) {
     fail("{}: an s3:// plan needs --script-dir DIR, a local directory the Slurm nodes share, for the sbatch script and the logs",
          o.plan);
   const std::string plan_uri = remote ? o.plan : fs::absolute(o.plan).lexically_normal().string();
-  const auto plan = run::read_plan_header(plan_uri);
+  const auto plan = run::read_submittable_plan(plan_uri);
   // Slurm writes the logs and reads the script from a file system the nodes share: the plan
   // directory itself when it is local, else --script-dir.
   const fs::path script_dir = o.script_dir.empty() ? fs::path(plan_uri) / "slurm" : fs::absolute(o.script_dir).lexically_normal();

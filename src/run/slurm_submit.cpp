@@ -15,7 +15,6 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "io/store.hpp"
 #include "util/error.hpp"
@@ -27,12 +26,6 @@ namespace granary::run {
 namespace {
 
 constexpr auto kSbatchTimeout = std::chrono::seconds(120);
-
-std::string plan_json_uri(const std::string& plan_uri) {
-  std::string uri = plan_uri;
-  while (uri.size() > 1 && uri.back() == '/') uri.pop_back();
-  return uri + "/plan.json";
-}
 
 struct Output {
   int status = 0;
@@ -118,26 +111,10 @@ bool controller_unreachable(const std::string& err) {
 
 }  // namespace
 
-PlanHeader read_plan_header(const std::string& plan_uri) {
-  const std::string where = plan_json_uri(plan_uri);
+PlanHeader read_submittable_plan(const std::string& plan_uri) {
   const auto dir = io::open_store(plan_uri);
-  if (!dir->exists("plan.json")) fail("{}: not found: {} is not a plan (make one with granary plan)", where, plan_uri);
-  const auto bytes = dir->get("plan.json");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(reinterpret_cast<const char*>(bytes.data()), reinterpret_cast<const char*>(bytes.data()) + bytes.size());
-  } catch (const nlohmann::json::parse_error& e) {
-    fail("{}: not JSON (byte {}): not a granary plan", where, e.byte);
-  }
-  if (!j.is_object()) fail("{}: not a JSON object: not a granary plan", where);
-  PlanHeader plan;
-  if (!j.contains("recipe") || !j["recipe"].is_string() || j["recipe"].get<std::string>().empty())
-    fail("{}: no \"recipe\" string: not a granary plan", where);
-  plan.recipe = j["recipe"].get<std::string>();
-  if (!j.contains("units") || !j["units"].is_number_integer() || j["units"].get<long>() < 1)
-    fail("{}: \"units\" must be a whole number >= 1 (the number of array tasks)", where);
-  plan.units = j["units"].get<long>();
-  if (j.contains("log_name") && j["log_name"].is_string()) plan.log_name = j["log_name"].get<std::string>();
+  auto plan = read_plan(*dir);
+  if (plan.units == 0) fail("{}/plan.json: the plan has no units (0 jobs): nothing to submit", dir->uri());
   return plan;
 }
 

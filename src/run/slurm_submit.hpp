@@ -6,18 +6,13 @@
 #include <filesystem>
 #include <string>
 
+#include "run/plan.hpp"
+
 namespace granary::run {
 
-// What submission needs from P/plan.json.
-struct PlanHeader {
-  std::string recipe;
-  std::string log_name;  // empty when the plan has no --log-name tag
-  long units = 0;
-};
-
-// Reads and checks P/plan.json (local or s3://); fails naming plan.json when it is missing,
-// not JSON, or has no recipe or no positive `units`.
-PlanHeader read_plan_header(const std::string& plan_uri);
+// P's plan header (run/plan: read_plan), checked for submission: fails naming P/plan.json
+// when it is missing or malformed, or when the plan has no unit to run.
+PlanHeader read_submittable_plan(const std::string& plan_uri);
 
 struct SlurmOptions {
   int parallel = 0;         // at most this many array tasks at once; 0: no limit (no %K)

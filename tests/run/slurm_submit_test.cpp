@@ -31,7 +31,10 @@ const std::string kPlanJson =
         "command": "granary plan ecco ...", "created": "2026-12-03T00:00:00Z", "log_name": ""})";
 
 TEST(SlurmScript, ArrayOfUnitsWithParallelLimitLogsAndResources) {
-  run::PlanHeader plan{"atl06", "cycle21", 5};
+  run::PlanHeader plan;
+  plan.recipe = "atl06";
+  plan.log_name = "cycle21";
+  plan.units = 5;
   run::SlurmOptions o;
   o.parallel = 2;
   o.partition = "compute";
@@ -58,7 +61,10 @@ TEST(SlurmScript, ArrayOfUnitsWithParallelLimitLogsAndResources) {
 }
 
 TEST(SlurmScript, NoParallelLimitAndNoOptionalResources) {
-  const auto script = run::slurm_script({"ecco", "", 1}, {}, "/p/logs", "true");
+  run::PlanHeader plan;
+  plan.recipe = "ecco";
+  plan.units = 1;
+  const auto script = run::slurm_script(plan, {}, "/p/logs", "true");
   EXPECT_NE(script.find("#SBATCH --job-name=granary-ecco\n"), std::string::npos) << script;
   EXPECT_NE(script.find("#SBATCH --array=0-0\n"), std::string::npos) << script;
   EXPECT_NE(script.find("#SBATCH --cpus-per-task=1\n"), std::string::npos) << script;
@@ -85,22 +91,22 @@ TEST(SlurmScript, BadOptionsAreRejectedByName) {
 
 TEST(SlurmPlanHeader, ReadsRecipeUnitsAndLogName) {
   TempDir tmp;
-  const auto plan = fake_plan(tmp, R"({"recipe": "atl06", "units": 12, "log_name": "t1"})");
-  const auto h = run::read_plan_header(plan.string());
+  const auto plan = fake_plan(tmp, R"({"format": "granary-plan/1", "recipe": "atl06", "jobs": 40, "units": 12, "log_name": "t1"})");
+  const auto h = run::read_submittable_plan(plan.string());
   EXPECT_EQ(h.recipe, "atl06");
-  EXPECT_EQ(h.units, 12);
+  EXPECT_EQ(h.units, 12u);
   EXPECT_EQ(h.log_name, "t1");
 }
 
-TEST(SlurmPlanHeader, MissingOrMalformedPlanJsonNamesIt) {
+TEST(SlurmPlanHeader, MissingMalformedOrEmptyPlanIsNamed) {
   TempDir tmp;
-  EXPECT_NE(error_of([&] { run::read_plan_header(tmp.path().string()); }).find("plan.json: not found"), std::string::npos);
+  EXPECT_NE(error_of([&] { run::read_submittable_plan(tmp.path().string()); }).find("plan.json is missing"), std::string::npos);
   auto plan = fake_plan(tmp, "{not json");
-  EXPECT_NE(error_of([&] { run::read_plan_header(plan.string()); }).find("plan.json: not JSON"), std::string::npos);
-  std::ofstream(plan / "plan.json") << R"({"recipe": "ecco", "units": 0})";
-  EXPECT_NE(error_of([&] { run::read_plan_header(plan.string()); }).find("\"units\" must be"), std::string::npos);
-  std::ofstream(plan / "plan.json") << R"({"units": 2})";
-  EXPECT_NE(error_of([&] { run::read_plan_header(plan.string()); }).find("no \"recipe\""), std::string::npos);
+  EXPECT_NE(error_of([&] { run::read_submittable_plan(plan.string()); }).find("plan.json"), std::string::npos);
+  std::ofstream(plan / "plan.json") << R"({"format": "granary-plan/1", "recipe": "ecco", "jobs": 0, "units": 0})";
+  EXPECT_NE(error_of([&] { run::read_submittable_plan(plan.string()); }).find("plan.json: the plan has no units"), std::string::npos);
+  std::ofstream(plan / "plan.json") << R"({"format": "granary-plan/1", "units": 2, "jobs": 2})";
+  EXPECT_NE(error_of([&] { run::read_submittable_plan(plan.string()); }).find("plan.json: bad plan header"), std::string::npos);
 }
 
 TEST(SubmitSlurmCommand, DryRunPrintsTheScriptAndWritesNothing) {
@@ -123,7 +129,7 @@ TEST(SubmitSlurmCommand, BadInputExitsTwoWithAClearMessage) {
   TempDir tmp;
   auto r = run_granary("submit slurm " + tmp.path().string() + " --dry-run");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find((tmp / "plan.json").string() + ": not found"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(tmp.path().string() + ": no plan here (plan.json is missing"), std::string::npos) << r.err;
   const auto plan = fake_plan(tmp, kPlanJson);
   r = run_granary("submit slurm " + plan.string() + " --parallel -1 --dry-run");
   EXPECT_EQ(r.exit_code, 2);
@@ -186,7 +192,7 @@ TEST(SubmitSlurmCommand, AnS3PlanPutsScriptAndLogsInScriptDir) {
   r = run_command(server.env(kPlanKeys) + granary_binary() + " submit slurm s3://plans/none --script-dir " + dir.string() +
                   " --dry-run");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("s3://plans/none/plan.json: not found"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("s3://plans/none: no plan here (plan.json is missing"), std::string::npos) << r.err;
 }
 
 // The hook replaces `granary work P` in the script; restored when the test ends.
