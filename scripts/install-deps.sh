@@ -21,6 +21,9 @@ CHECK_PACKAGES=(
   python3-healpy python3-zarr python3-numcodecs python3-pyresample cdo hyperfine time
   awscli  # the AWS CLI lists and reads granary's S3 outputs in the tests, as users will
   gdal-bin  # gdal_translate/gdalinfo read the CRS of lat-lon products made with --grid-mapping
+  # A real single-node Slurm cluster the tests start under a temp dir (tests/support/slurm_cluster):
+  # slurmctld, slurmd, the client commands and munged. Their system services are not used.
+  slurm-wlm munge
 )
 
 want=()

@@ -48,5 +48,7 @@ void add_plan_commands(CLI::App& root);
 // granary plan ecco / atl06              (cli/ecco_run_cmd.cpp, cli/atl06_run_cmd.cpp)
 void add_plan_ecco_command(CLI::App& plan);
 void add_plan_atl06_command(CLI::App& plan);
+// granary submit slurm: a plan as a Slurm job array (cli/submit_cmd.cpp, run/slurm_submit).
+void add_submit_command(CLI::App& root);
 
 }  // namespace granary::cli
