@@ -69,6 +69,14 @@ if [ ! -d "$DGGS_SCHEMA/node_modules/ajv" ] || [ "$DGGS_SCHEMA/package-lock.json
   npm ci --prefix "$DGGS_SCHEMA" --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
+# kubernetes-models: the Kubernetes OpenAPI schemas (with ajv) that the tests check
+# deploy/kubernetes/*.yaml against. Pinned by its package-lock.
+K8S_MODELS="$(cd "$(dirname "$0")/.." && pwd)/tools/k8s-models"
+if [ ! -d "$K8S_MODELS/node_modules/kubernetes-models" ] || [ "$K8S_MODELS/package-lock.json" -nt "$K8S_MODELS/node_modules" ]; then
+  echo "install-deps: npm ci (tools/k8s-models)"
+  npm ci --prefix "$K8S_MODELS" --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
 # @20minutes/s3rver: a third-party S3 implementation (verifies SigV4) that the S3 tests run
 # both recipes against, beside the project's own strict server. Pinned by its package-lock.
 S3RVER="$(cd "$(dirname "$0")/.." && pwd)/tools/s3rver"
