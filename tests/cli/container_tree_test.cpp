@@ -94,6 +94,29 @@ TEST_F(ContainerTree, RunsBothRecipesWithTheRuntimePackagesOnly) {
   EXPECT_LT(seconds, 60.0) << "the tree test must stay short";
 }
 
+// The image's real use: a plan, and one `granary work PLAN` per unit with the index only in the
+// variable AWS Batch (AWS_BATCH_JOB_ARRAY_INDEX) or Kubernetes (JOB_COMPLETION_INDEX) sets.
+TEST_F(ContainerTree, WorkTakesTheIndexFromBatchAndKubernetes) {
+  if (test::run_granary("--help").out.find("\n  work ") == std::string::npos)
+    GTEST_SKIP() << "this granary has no `work` command yet (issue 11's plan contract)";
+  test::TempDir dir;
+  const fs::path root = dir / "image";
+  ASSERT_EQ(test::build_runtime_tree(root, debs_dir_, debs_), "");
+  auto run = [&](const std::string& args, const std::string& env = "") {
+    const auto r = test::run_in_tree(root, "--log-level warn " + args, env);
+    EXPECT_EQ(r.exit_code, 0) << env << " granary " << args << " in the image tree\n" << r.out << r.err;
+    return r;
+  };
+  run("ecco synth --out /work/ecco --levels 3 --timesteps 1 --days 1");
+  run("ecco factors --grid /work/ecco/grid --out /work/ecco/factors.bin");
+  run("plan ecco --config /work/ecco/config.yaml --jobs /work/ecco/jobs.txt --plan /work/plan --units 2");
+  run("work /work/plan", "AWS_BATCH_JOB_ARRAY_INDEX=0");
+  run("work /work/plan", "JOB_COMPLETION_INDEX=1");
+  run("report /work/plan");
+  EXPECT_EQ(count_files(root / "work/ecco/products/native", ".nc"), 5u);
+  EXPECT_EQ(count_files(root / "work/ecco/products/latlon", ".nc"), 5u);
+}
+
 // The check above must be able to fail: the same tree without one runtime package cannot even
 // start granary, and the loader names the library.
 TEST_F(ContainerTree, ALeftOutRuntimePackageStopsTheLoader) {

@@ -86,9 +86,9 @@ std::string build_runtime_tree(const fs::path& root, const fs::path& debs_dir, c
   return {};
 }
 
-CommandResult run_in_tree(const fs::path& root, const std::string& args) {
+CommandResult run_in_tree(const fs::path& root, const std::string& args, const std::string& env) {
   return run_command("env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "
-                     "AWS_EC2_METADATA_DISABLED=true chroot " +
+                     "AWS_EC2_METADATA_DISABLED=true " + env + " chroot " +
                      quoted(root) + " /usr/local/bin/granary " + args);
 }
 

@@ -33,7 +33,8 @@ std::string build_runtime_tree(const std::filesystem::path& root, const std::fil
                                const std::vector<RuntimeDeb>& debs, const std::set<std::string>& leave_out = {});
 
 // /usr/local/bin/granary ARGS inside the tree (chroot), with the small environment a container
-// starts with (nothing of the host's LD_LIBRARY_PATH or PATH leaks in).
-CommandResult run_in_tree(const std::filesystem::path& root, const std::string& args);
+// starts with (nothing of the host's LD_LIBRARY_PATH or PATH leaks in), plus `env`
+// ("NAME=value ...", e.g. the engine's index variable).
+CommandResult run_in_tree(const std::filesystem::path& root, const std::string& args, const std::string& env = "");
 
 }  // namespace granary::test
