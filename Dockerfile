@@ -13,7 +13,7 @@ WORKDIR /src
 COPY scripts/install-deps.sh scripts/
 RUN bash scripts/install-deps.sh --build-only && rm -rf /var/lib/apt/lists/*
 COPY . .
-RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release \
+RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DGRANARY_BUILD_TESTS=OFF -DGRANARY_BUILD_BENCH=OFF \
  && cmake --build /build --target granary -j "$(nproc)" \
  && strip /build/src/granary \
