@@ -3,14 +3,13 @@
 // a directory and granary run in it with chroot, so a shared library (or a data file such as
 // PROJ's proj.db) the image would lack fails here, not on AWS Batch or Kubernetes.
 // The .debs come from the cache scripts/runtime-debs.sh fills at install time; no network here.
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "support/runtime_tree.hpp"
 #include "support/test_support.hpp"

@@ -2,16 +2,16 @@
 // what granary needs (the `work` command, the plan, cores matching -j), and against the
 // engines' own definitions where a tool has them offline: the AWS CLI's model of Batch's
 // RegisterJobDefinition and kubernetes-models' OpenAPI schema of a batch/v1 Job.
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-#include <yaml-cpp/yaml.h>
 
 #include "support/runtime_tree.hpp"
 #include "support/test_support.hpp"
@@ -111,7 +111,8 @@ TEST(DeployManifests, BatchJobDefinitionRunsWorkOnOnePlan) {
 }
 
 TEST(DeployManifests, AwsCliAcceptsTheBatchJobDefinition) {
-  if (test::run_command("command -v aws").exit_code != 0) GTEST_SKIP() << "the AWS CLI (Debian's awscli) is not installed";
+  if (test::run_command("command -v aws").exit_code != 0)
+    GTEST_SKIP() << "the AWS CLI (Debian's awscli) is not installed";
   const auto r = aws_cli_register(source("deploy/aws-batch/job-definition.json"));
   EXPECT_EQ(r.err.find("Parameter validation failed"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("Could not connect to the endpoint URL"), std::string::npos) << r.out << r.err;
@@ -147,7 +148,8 @@ TEST(DeployManifests, KubernetesIndexedJobRunsWorkOnOnePlan) {
   ASSERT_NE(work + 1, args.end());
   EXPECT_EQ((work + 1)->get<std::string>().rfind("s3://", 0), 0u);
   EXPECT_EQ(std::find(args.begin(), args.end(), "--index"), args.end());
-  EXPECT_EQ(cores_flag(args), container.at("resources").at("requests").at("cpu")) << "work -j must use the cores requested";
+  EXPECT_EQ(cores_flag(args), container.at("resources").at("requests").at("cpu"))
+      << "work -j must use the cores requested";
   EXPECT_TRUE(container.at("resources").at("limits").contains("memory"));
 }
 
@@ -164,7 +166,8 @@ TEST(DeployManifests, KubernetesSchemaAcceptsTheIndexedJob) {
   // The check can fail: a completion mode Kubernetes does not have is refused.
   objects[0]["spec"]["completionMode"] = "Index";
   std::ofstream(dir / "bad.json") << objects.dump();
-  const auto refused = test::run_command("node " + (tool / "validate.mjs").string() + " " + (dir / "bad.json").string());
+  const auto refused =
+      test::run_command("node " + (tool / "validate.mjs").string() + " " + (dir / "bad.json").string());
   EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
   EXPECT_NE(refused.out.find("completionMode"), std::string::npos) << refused.out;
 }
@@ -183,7 +186,8 @@ TEST(ContainerImage, RuntimeStageInstallsTheRuntimeListOnly) {
   EXPECT_NE(stage.find("ENTRYPOINT [\"granary\"]"), std::string::npos);
 
   // The Dockerfile's reading of the list (sed, then xargs) gives the packages the test reads.
-  const auto listed = test::run_command("sed -e 's/#.*//' " + source("scripts/runtime-packages.txt").string() + " | xargs");
+  const auto listed =
+      test::run_command("sed -e 's/#.*//' " + source("scripts/runtime-packages.txt").string() + " | xargs");
   std::string expected;
   for (const auto& p : test::runtime_packages()) expected += (expected.empty() ? "" : " ") + p;
   EXPECT_EQ(listed.out, expected + "\n");
@@ -193,9 +197,9 @@ TEST(ContainerImage, RuntimeStageInstallsTheRuntimeListOnly) {
 
 TEST(ScaleOutDocs, ShowTheManifestsForBatchAndKubernetes) {
   const std::string doc = read_text(source("docs/scale-out.md"));
-  for (const char* needed : {"## AWS Batch", "## Kubernetes", "deploy/aws-batch/job-definition.json",
-                             "deploy/kubernetes/indexed-job.yaml", "AWS_BATCH_JOB_ARRAY_INDEX", "JOB_COMPLETION_INDEX",
-                             "--array-properties size="})
+  for (const char* needed :
+       {"## AWS Batch", "## Kubernetes", "deploy/aws-batch/job-definition.json", "deploy/kubernetes/indexed-job.yaml",
+        "AWS_BATCH_JOB_ARRAY_INDEX", "JOB_COMPLETION_INDEX", "--array-properties size="})
     EXPECT_NE(doc.find(needed), std::string::npos) << "docs/scale-out.md lacks " << needed;
   const std::string readme = read_text(source("README.md"));
   EXPECT_NE(readme.find("## Scale out"), std::string::npos);

@@ -21,8 +21,8 @@ struct DeviceNode {
   const char* name;
   unsigned major, minor;
 };
-constexpr DeviceNode kContainerDevices[] = {{"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7},
-                                            {"random", 1, 8}, {"urandom", 1, 9}};
+constexpr DeviceNode kContainerDevices[] = {
+    {"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9}};
 
 }  // namespace
 
@@ -60,6 +60,10 @@ std::string chroot_unavailable_reason() {
   TempDir probe;
   if (::mknod((probe / "null").c_str(), S_IFCHR | 0666, makedev(1, 3)) != 0)
     return "mknod of /dev/null is not permitted here (the tree needs the /dev nodes a container has)";
+  // A device node on a file system mounted nodev exists but cannot be opened.
+  if (!std::ifstream(probe / "null"))
+    return "device nodes cannot be opened under " + fs::temp_directory_path().string() +
+           " (mounted nodev?); set TMPDIR elsewhere";
   return {};
 }
 
@@ -87,9 +91,10 @@ std::string build_runtime_tree(const fs::path& root, const fs::path& debs_dir, c
 }
 
 CommandResult run_in_tree(const fs::path& root, const std::string& args, const std::string& env) {
-  return run_command("env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "
-                     "AWS_EC2_METADATA_DISABLED=true " + env + " chroot " +
-                     quoted(root) + " /usr/local/bin/granary " + args);
+  return run_command(
+      "env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "
+      "AWS_EC2_METADATA_DISABLED=true " +
+      env + " chroot " + quoted(root) + " /usr/local/bin/granary " + args);
 }
 
 }  // namespace granary::test
