@@ -4,7 +4,8 @@
 # $GRANARY_RUNTIME_DEBS (default /var/cache/granary/runtime-debs). The test
 # tests/cli/container_tree_test.cpp unpacks them into the image's file tree and runs granary in
 # it, without Docker and without the network. Called by install-deps.sh; idempotent.
-# manifest.txt ("package version file" a line) is written last: no manifest, no usable cache.
+# manifest.txt ("package version file" a line) is written last: no manifest, no usable cache;
+# requested.txt is the package list it was resolved from.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 DEST="${GRANARY_RUNTIME_DEBS:-/var/cache/granary/runtime-debs}"
@@ -51,6 +52,8 @@ for f in "$DEST"/*.deb; do
   [ -e "$f" ] || continue
   grep -qxF "$(basename "$f")" <<<"$keep" || rm -f "$f"
 done
+# requested.txt: the list this closure was resolved from (the test compares it with the list).
+printf '%s\n' "${wanted[@]}" | LC_ALL=C sort >"$DEST/requested.txt"
 printf '%s\n' "$closure" >"$DEST/manifest.txt.part"
 mv "$DEST/manifest.txt.part" "$DEST/manifest.txt"
 echo "runtime-debs: $(wc -l <"$DEST/manifest.txt") packages in $DEST"

@@ -4,6 +4,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -41,6 +42,14 @@ std::vector<RuntimeDeb> runtime_debs_manifest(const fs::path& dir) {
     if (fields >> d.package >> d.version >> d.file) debs.push_back(d);
   }
   return debs;
+}
+
+std::vector<std::string> runtime_debs_requested(const fs::path& dir) {
+  std::vector<std::string> packages;
+  std::ifstream in(dir / "requested.txt");
+  for (std::string p; in >> p;) packages.push_back(p);
+  std::sort(packages.begin(), packages.end());
+  return packages;
 }
 
 std::vector<std::string> runtime_packages() {

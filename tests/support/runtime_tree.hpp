@@ -20,6 +20,8 @@ struct RuntimeDeb {
 std::filesystem::path runtime_debs_dir();
 // The cache's manifest.txt ("package version file" a line); empty when there is none.
 std::vector<RuntimeDeb> runtime_debs_manifest(const std::filesystem::path& dir);
+// The package list the cache was resolved from (requested.txt, sorted); empty when there is none.
+std::vector<std::string> runtime_debs_requested(const std::filesystem::path& dir);
 // The packages scripts/runtime-packages.txt lists (comments dropped).
 std::vector<std::string> runtime_packages();
 
