@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Installs everything granary needs to build, test and benchmark on Debian 12.
 # One list, used by the README and by .ci/run. Idempotent; needs root (or sudo).
+#   --build-only: just what building granary needs (the container image's build stage).
+# The container image's runtime packages are listed in scripts/runtime-packages.txt.
 set -euo pipefail
+BUILD_ONLY=false
+if [ "${1:-}" = "--build-only" ]; then BUILD_ONLY=true; fi
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -26,6 +30,7 @@ CHECK_PACKAGES=(
   slurm-wlm munge
 )
 
+if $BUILD_ONLY; then CHECK_PACKAGES=(); fi
 want=()
 for p in "${BUILD_PACKAGES[@]}" "${CHECK_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || want+=("$p")
@@ -37,6 +42,11 @@ if [ "${#want[@]}" -gt 0 ]; then
 else
   echo "install-deps: all packages present"
 fi
+if $BUILD_ONLY; then exit 0; fi
+
+# The .debs of the container image's runtime packages and their dependencies, which
+# tests/cli/container_tree_test.cpp unpacks into the image's file tree (no Docker, no network).
+$SUDO bash "$(dirname "$0")/runtime-debs.sh"
 
 # Node.js (>= 18) and npm: Debian's nodejs + npm, unless a node with its own npm is installed
 # already (e.g. NodeSource's nodejs, which conflicts with Debian's npm package).
@@ -60,6 +70,14 @@ DGGS_SCHEMA="$(cd "$(dirname "$0")/.." && pwd)/tools/dggs-schema"
 if [ ! -d "$DGGS_SCHEMA/node_modules/ajv" ] || [ "$DGGS_SCHEMA/package-lock.json" -nt "$DGGS_SCHEMA/node_modules" ]; then
   echo "install-deps: npm ci (tools/dggs-schema)"
   npm ci --prefix "$DGGS_SCHEMA" --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
+# kubernetes-models: the Kubernetes OpenAPI schemas (with ajv) that the tests check
+# deploy/kubernetes/*.yaml against. Pinned by its package-lock.
+K8S_MODELS="$(cd "$(dirname "$0")/.." && pwd)/tools/k8s-models"
+if [ ! -d "$K8S_MODELS/node_modules/kubernetes-models" ] || [ "$K8S_MODELS/package-lock.json" -nt "$K8S_MODELS/node_modules" ]; then
+  echo "install-deps: npm ci (tools/k8s-models)"
+  npm ci --prefix "$K8S_MODELS" --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
 # @20minutes/s3rver: a third-party S3 implementation (verifies SigV4) that the S3 tests run
