@@ -6,7 +6,7 @@ set -euo pipefail
 G="${1:-build/src/granary}"
 COMMANDS=("" "ecco" "ecco synth" "ecco factors" "ecco regrid" "ecco jobs" "ecco run"
           "atl06" "atl06 synth" "atl06 catalog" "atl06 cell" "atl06 run" "info" "quicklook" "report"
-          "submit" "submit slurm")
+          "plan" "plan ecco" "plan atl06" "work" "status" "retry" "submit" "submit slurm")
 cat <<'HEAD'
 # Command-line reference
 
@@ -31,7 +31,10 @@ Conventions shared by all commands:
   same command again: it resumes); 70 internal error (a bug: report it).
 * Environment: the usual `AWS_*` variables for `s3://` (credentials chain, region, endpoint;
   see [storage.md](storage.md)); `GRANARY_COASTLINES` (a GSHHG `binned_GSHHS_*.nc` for quicklook); `GRANARY_TEST_DATA`
-  (tests: the real data, default `../shared/data`); `GRANARY_SLURM_WORK_COMMAND` (tests only:
+  (tests: the real data, default `../shared/data`); `SLURM_ARRAY_TASK_ID`, `AWS_BATCH_JOB_ARRAY_INDEX`,
+  `JOB_COMPLETION_INDEX` (the unit `granary work` runs without `--index`); `GRANARY_TEST_TASK_DELAY_SECONDS`
+  (tests only: holds every job of a run back that long, so a test can kill a worker mid-unit);
+  `GRANARY_SLURM_WORK_COMMAND` (tests only:
   replaces `granary work P` in the script of `submit slurm`, see [scale-out.md](scale-out.md#slurm)); `NO_COLOR` (set and not empty: no colours
   nor other escape sequences on a terminal, see https://no-color.org).
 * The ECCO `config.yaml` keys are listed in [ecco.md](ecco.md#configyaml); the ATL06 job

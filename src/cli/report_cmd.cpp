@@ -25,6 +25,7 @@ struct ReportOptions {
   std::size_t top = 5;
   bool json = false;
   std::string out;
+  double price = run::kDefaultCoreHourPrice;
 };
 
 // A plan directory (local or s3://) holds plan.json: its report is built from the results.
@@ -70,12 +71,18 @@ void add_report_command(CLI::App& root) {
                   "(granary plan): its results so far, missing jobs and retries included")
       ->required();
   cmd->add_option("--out", o->out, "Also write the full run report JSON here (atomically)");
+  cmd->add_option("--price-core-hour", o->price,
+                  "Price of a core-hour for the cost line (default: an on-demand AWS Batch vCPU-hour, USD)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cmd->add_option("--top", o->top, "How many of the slowest jobs to list")->capture_default_str();
   cmd->add_flag("--json", o->json, "Print the summary as JSON (totals, slowest_jobs, failures, next_commands)");
   cmd->callback([o] {
     const auto report = read_report(o->path);
     if (!o->out.empty()) run::write_report(o->out, report);
-    std::cout << (o->json ? run::summary_json(report, o->top).dump(2) + "\n" : run::human_summary(report, o->top)) << std::flush;
+    auto summary = run::summary_json(report, o->top);
+    summary["sizing"] = run::sizing(report, o->price);
+    std::cout << (o->json ? summary.dump(2) + "\n" : run::human_summary(report, o->top, o->price)) << std::flush;
     exit_code = 0;
   });
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <regex>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -20,7 +22,46 @@ std::optional<std::chrono::system_clock::time_point> parse_utc(const std::string
   return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 
+// The .err of each unit's latest Slurm job under logs/ (job ids grow).
+std::map<std::size_t, std::string> latest_slurm_errs(const io::Store& dir) {
+  static const std::regex name(R"(logs/slurm-(\d+)_(\d+)\.err)");
+  std::map<std::size_t, std::pair<unsigned long long, std::string>> latest;
+  for (const auto& o : dir.list("logs/")) {
+    std::smatch m;
+    if (!std::regex_match(o.key, m, name)) continue;
+    const auto job = std::stoull(m[1].str());
+    const auto unit = static_cast<std::size_t>(std::stoull(m[2].str()));
+    if (!latest.count(unit) || latest[unit].first < job) latest[unit] = {job, o.key};
+  }
+  std::map<std::size_t, std::string> out;
+  for (const auto& [unit, job_key] : latest) out[unit] = job_key.second;
+  return out;
+}
+
 }  // namespace
+
+std::string slurm_end_reason(const std::string& text) {
+  std::string reason;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    const bool slurm = line.find("***") != std::string::npos || line.find("oom-kill") != std::string::npos ||
+                       line.find("Out Of Memory") != std::string::npos || line.find("NODE FAIL") != std::string::npos ||
+                       line.find("Exceeded job memory limit") != std::string::npos;
+    if (!slurm) continue;
+    reason = line;
+    if (line.find("oom-kill") != std::string::npos || line.find("Out Of Memory") != std::string::npos ||
+        line.find("memory limit") != std::string::npos)
+      reason = "out of memory: " + line;
+    else if (line.find("DUE TO TIME LIMIT") != std::string::npos)
+      reason = "time limit: " + line;
+    else if (line.find("CANCELLED") != std::string::npos)
+      reason = "cancelled: " + line;
+  }
+  // "slurmstepd: error: *** JOB 12 ON node CANCELLED AT 2026-... ***": keep it short.
+  const auto star = reason.find("*** ");
+  if (star != std::string::npos) reason = reason.substr(0, reason.find(':')) + ": " + reason.substr(star);
+  return reason;
+}
 
 PlanState read_plan_state(const io::Store& dir) {
   PlanState s;
@@ -46,6 +87,11 @@ PlanState read_plan_state(const io::Store& dir) {
       }
   };
   take(read_results(dir));
+  for (const auto& [unit, key] : latest_slurm_errs(dir)) {
+    const auto bytes = dir.get(key);
+    const auto reason = slurm_end_reason(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    if (!reason.empty()) s.unit_log_reasons[unit] = reason;
+  }
   s.retries = retry_plan_names(dir);
   for (const auto& name : s.retries) {
     // A retry's store is the plan's sub-directory; its results supersede earlier ones.
@@ -63,8 +109,13 @@ json plan_report(const io::Store& dir, const PlanState& s, const Recipe* recipe)
   std::vector<json> failed_payloads;
   for (std::size_t i = 0; i < s.jobs.size(); ++i) {
     json r = s.results[i];
-    if (r.is_null())
-      r = {{"status", "MISSING"}, {"error", "no result: the job did not run, or its worker stopped before the job finished"}};
+    if (r.is_null()) {
+      const auto why = s.unit_log_reasons.find(s.unit_of[i]);
+      r = {{"status", "MISSING"},
+           {"error", why != s.unit_log_reasons.end()
+                         ? fmt::format("no result: its unit's engine task ended: {}", why->second)
+                         : std::string("no result: the job did not run, or its worker stopped before the job finished")}};
+    }
     if (auto t = r.is_object() && r.contains("finished") && r["finished"].is_string() ? parse_utc(r["finished"].get<std::string>())
                                                                                         : std::nullopt) {
       last = std::max(last, *t);

@@ -2,6 +2,7 @@
 // A plan's state and its run report, from what the engines left in it: every job of the plan
 // with its latest result (the plan's own, then each retry-<n>'s in order), jobs without one
 // as MISSING (the unit did not run, or its worker died before the job finished).
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,14 @@ struct PlanState {
   std::vector<std::string> retries;        // retry-<n> plan names found
   nlohmann::json job_errors = nlohmann::json::array();    // [[key, reason]] from planning
   nlohmann::json job_warnings = nlohmann::json::array();  // [[key, text]]
+  // Why a unit's engine task ended without results, from what the engine captured in logs/
+  // (Slurm: slurm-<job>_<unit>.err of the unit's latest job): by unit.
+  std::map<std::size_t, std::string> unit_log_reasons;
 };
+
+// The reason a Slurm task's stderr gives for its end (cancelled, time limit, out of memory,
+// node failure), or "" when it names none: the last such line.
+std::string slurm_end_reason(const std::string& stderr_text);
 
 PlanState read_plan_state(const io::Store& dir);
 

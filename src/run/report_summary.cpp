@@ -1,6 +1,7 @@
 #include "run/report_summary.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <regex>
 
@@ -117,15 +118,45 @@ std::vector<std::string> next_commands(const json& report) {
   return out;
 }
 
+json sizing(const json& report, double price) {
+  double core_seconds = 0, longest = 0, peak = 0;
+  std::size_t ran = 0;
+  for (const auto& job : report.value("jobs", json::array()))
+    for (const auto& r : job.value("results", json::array())) {
+      if (!r.is_object()) continue;
+      const auto status = status_of(r);
+      if (status == "SKIP" || status == "MISSING" || status == "CANCELLED") continue;
+      const double s = r.value("elapsed_seconds", 0.0);
+      core_seconds += s;
+      longest = std::max(longest, s);
+      if (r.contains("peak_rss_bytes") && r["peak_rss_bytes"].is_number()) peak = std::max(peak, r["peak_rss_bytes"].get<double>());
+      ++ran;
+    }
+  constexpr double kStep = 64.0 * 1024 * 1024;
+  const double per_worker = peak > 0 ? std::max(4 * kStep, std::ceil(peak * 1.25 / kStep) * kStep) : 0.0;
+  const double core_hours = core_seconds / 3600.0;
+  return {{"jobs_that_ran", ran},
+          {"core_hours", core_hours},
+          {"price_per_core_hour", price},
+          {"cost", core_hours * price},
+          {"peak_rss_bytes", static_cast<std::uint64_t>(peak)},
+          {"memory_per_worker_bytes", static_cast<std::uint64_t>(per_worker)},
+          {"longest_job_seconds", longest}};
+}
+
 json summary_json(const json& report, std::size_t top) {
   json failures = json::array();
   for (const auto& g : group_failures(report)) failures.push_back({{"reason", g.reason}, {"count", g.count}, {"examples", g.examples}});
   json slowest = json::array();
   for (const auto& [key, seconds] : slowest_jobs(report, top)) slowest.push_back({{"job", key}, {"seconds", seconds}});
-  return {{"totals", report.at("totals")}, {"slowest_jobs", slowest}, {"failures", failures}, {"next_commands", next_commands(report)}};
+  return {{"totals", report.at("totals")},
+          {"slowest_jobs", slowest},
+          {"failures", failures},
+          {"sizing", sizing(report)},
+          {"next_commands", next_commands(report)}};
 }
 
-std::string human_summary(const json& report, std::size_t top) {
+std::string human_summary(const json& report, std::size_t top, double price_per_core_hour) {
   std::string s;
   const json& t = report.at("totals");
   s += fmt::format("Run {} .. {} ({:.1f} s) on {}, {} worker(s)\n  {}\n", text_of(report, "start"), text_of(report, "end"),
@@ -158,6 +189,18 @@ std::string human_summary(const json& report, std::size_t top) {
     s += fmt::format("Granule reads: {} with points, {} without, {} failed\n", production.value("granules_read", 0),
                      production.value("granules_skipped", 0), production.value("granules_failed", 0));
   }
+  if (const auto size = sizing(report, price_per_core_hour); size["jobs_that_ran"].get<std::size_t>() > 0) {
+    const auto& ts = t.value("task_seconds", json::object());
+    if (ts.contains("p50") && ts["p50"].is_number())
+      s += fmt::format("Job time: p50 {:.2f} s, p95 {:.2f} s, max {:.2f} s\n", ts["p50"].get<double>(), ts.value("p95", 0.0),
+                       ts.value("max", 0.0));
+    s += fmt::format("Cost: {:.3f} core-hours, about ${:.2f} at ${}/core-hour\n", size["core_hours"].get<double>(),
+                     size["cost"].get<double>(), size["price_per_core_hour"].get<double>());
+    if (size["peak_rss_bytes"].get<std::uint64_t>() > 0)
+      s += fmt::format("Sizing: peak {} per job: give each worker process {} (a unit with -j N: N x that); longest job {:.1f} s\n",
+                       human_bytes(size["peak_rss_bytes"].get<double>()), human_bytes(size["memory_per_worker_bytes"].get<double>()),
+                       size["longest_job_seconds"].get<double>());
+  }
   if (const auto slow = slowest_jobs(report, top); !slow.empty()) {
     s += fmt::format("Slowest job(s):\n");
     for (const auto& [key, seconds] : slow) s += fmt::format("  {:8.2f} s  {}\n", seconds, key);
@@ -175,6 +218,12 @@ std::string human_summary(const json& report, std::size_t top) {
     }
   }
   if (report.value("interrupted", false)) s += "The run was interrupted.\n";
+  if (const auto retries = report.value("context", json::object()).value("retries", json::array()); !retries.empty()) {
+    std::vector<std::string> names;
+    for (const auto& r : retries) names.push_back(r.is_string() ? r.get<std::string>() : r.dump());
+    s += fmt::format("Retries: {} ({} job(s) ran more than once; the latest result counts)\n", fmt::join(names, ", "),
+                     report["context"].value("jobs_retried", 0));
+  }
   const auto next = next_commands(report);
   if (next.empty()) {
     s += "Nothing left to retry.\n";

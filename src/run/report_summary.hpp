@@ -40,7 +40,16 @@ std::vector<std::string> next_commands(const nlohmann::json& report);
 // fetched and needed, amplification, requests) when its results report one (ATL06).
 nlohmann::json summary_json(const nlohmann::json& report, std::size_t top = 5);
 
+// What the run cost and how to size the next one, from its results: core-hours (one core per
+// running job) at a price, the largest per-job peak memory and a memory per worker process
+// with 25% headroom (in 64 MiB steps, at least 256 MiB), the longest job (for time limits).
+// The default price is an on-demand vCPU-hour of AWS Batch on EC2/Fargate in us-west-2
+// (USD, 2026); `granary report --price-core-hour` sets another (a site's Slurm charge).
+inline constexpr double kDefaultCoreHourPrice = 0.0425;
+nlohmann::json sizing(const nlohmann::json& report, double price_per_core_hour = kDefaultCoreHourPrice);
+
 // The whole summary as text for a terminal.
-std::string human_summary(const nlohmann::json& report, std::size_t top = 5);
+std::string human_summary(const nlohmann::json& report, std::size_t top = 5,
+                          double price_per_core_hour = kDefaultCoreHourPrice);
 
 }  // namespace granary::run

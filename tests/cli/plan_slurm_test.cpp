@@ -121,6 +121,9 @@ TEST(PlanSlurm, CancelledArrayIsFinishedByRetry) {
   ASSERT_GT(done, 0u);
   ASSERT_LT(done, jobs);
   for (const auto& f : test::files_under(ecco.demo() / "on-slurm")) EXPECT_EQ(f.find(".tmp"), std::string::npos) << f;
+  // The report reads why the units stopped from Slurm's logs.
+  const auto before = test::run_granary("report " + plan.string());
+  EXPECT_THAT(before.out, HasSubstr("its unit's engine task ended: cancelled")) << before.out;
 
   auto retry = test::run_granary("retry " + plan.string());
   ASSERT_EQ(retry.exit_code, 0) << retry.err;

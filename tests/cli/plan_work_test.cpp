@@ -184,6 +184,7 @@ TEST(PlanWork, KilledWorkerThenRetryCompletesWithoutPartialOutputs) {
   r = test::run_granary("report " + plan.string() + " --out " + (set.dir / "full.json").string());
   const auto full = json::parse(files::read_text(set.dir / "full.json"));
   EXPECT_EQ(full["context"]["retries"], json::array({"retry-1"}));
+  EXPECT_THAT(test::run_granary("report " + plan.string()).out, HasSubstr("Retries: retry-1"));
   EXPECT_EQ(test::run_granary("retry " + plan.string()).out.find("nothing to retry") != std::string::npos, true);
 }
 

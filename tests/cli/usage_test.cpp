@@ -20,7 +20,8 @@ TEST(CliUsage, AnUnknownCommandIsNamedWithTheCommandsThere) {
   auto r = test::run_granary("bogus");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
-            "granary: 'bogus' is not a granary command (commands: ecco, atl06, quicklook, info, report; see granary "
+            "granary: 'bogus' is not a granary command (commands: ecco, atl06, quicklook, info, report, plan, work, retry, status, "
+            "submit; see granary "
             "--help)\n");
   EXPECT_EQ(r.out, "");
 

@@ -119,6 +119,31 @@ TEST(PlanReport, MissingJobsRetriesAndTheLatestResult) {
   EXPECT_TRUE(next_commands(report).empty());
 }
 
+TEST(PlanReport, SlurmLogsSayWhyAUnitLeftNoResults) {
+  EXPECT_EQ(slurm_end_reason("working\nslurmstepd: error: *** JOB 12 ON localhost CANCELLED AT 2026-12-03T10:00:00 ***\n"),
+            "cancelled: *** JOB 12 ON localhost CANCELLED AT 2026-12-03T10:00:00 ***");
+  EXPECT_THAT(slurm_end_reason("slurmstepd: error: *** JOB 9 ON n1 CANCELLED AT 2026-12-03T10:00:00 DUE TO TIME LIMIT ***"),
+              HasSubstr("time limit: "));
+  EXPECT_THAT(slurm_end_reason("slurmstepd: error: Detected 1 oom-kill event(s) in StepId=5.batch."), HasSubstr("out of memory: "));
+  EXPECT_EQ(slurm_end_reason("I 10:00:00 work: unit 3 ...\n"), "");
+
+  test::TempDir tmp;
+  io::FileStore dir(tmp / "p");
+  PlanHeader h;
+  h.recipe = "ecco";
+  write_plan(dir, h, split_into_units(make_jobs(4), 2));
+  write_result(dir, "000000", {{"status", "SUCCESS"}});
+  auto put = [&](const std::string& key, const std::string& text) { dir.put(key, std::as_bytes(std::span(text.data(), text.size()))); };
+  put("logs/slurm-7_0.err", "");
+  put("logs/slurm-7_1.err", "slurmstepd: error: Detected 1 oom-kill event(s) in StepId=7_1.batch.\n");
+  put("logs/slurm-6_1.err", "slurmstepd: error: *** JOB 6 ON n CANCELLED AT 2026 ***\n");  // an older job of unit 1
+  const auto report = plan_report(dir, read_plan_state(dir), nullptr);
+  const auto text = human_summary(report);
+  EXPECT_THAT(text, HasSubstr("its unit's engine task ended: out of memory"));  // unit 1's two jobs
+  EXPECT_THAT(text, HasSubstr("no result: the job did not run"));               // unit 0's second job
+  EXPECT_THAT(text, testing::Not(HasSubstr("CANCELLED")));
+}
+
 // The report of a large plan stays quick (timed in bench/, not here): checks its totals.
 TEST(PlanReport, FiveThousandJobs) {
   test::TempDir tmp;
@@ -140,6 +165,17 @@ TEST(PlanReport, FiveThousandJobs) {
   EXPECT_EQ(report["totals"]["by_status"]["FAILED"], 46);  // 52 multiples of 97, 6 of them of 970
   EXPECT_EQ(report["totals"]["peak_rss_bytes"], 1000 + 4999);
   EXPECT_NEAR(report["totals"]["task_seconds"]["max"].get<double>(), 0.999, 1e-9);
+  // Cost and sizing: one core per running job; 25% over the largest peak, in 64 MiB steps.
+  double seconds_sum = 0;
+  for (int i = 0; i < 5000; ++i)
+    if (i % 10) seconds_sum += 0.001 * (i % 1000);
+  const auto size = sizing(report, 0.05);
+  EXPECT_EQ(size["jobs_that_ran"], 4500);
+  EXPECT_NEAR(size["core_hours"].get<double>(), seconds_sum / 3600, 1e-9);
+  EXPECT_NEAR(size["cost"].get<double>(), 0.05 * seconds_sum / 3600, 1e-9);
+  EXPECT_EQ(size["peak_rss_bytes"], 5999);
+  EXPECT_EQ(size["memory_per_worker_bytes"], 256u << 20);
+  EXPECT_THAT(human_summary(report, 5, 0.05), HasSubstr("at $0.05/core-hour"));
 }
 
 }  // namespace
