@@ -2,23 +2,17 @@
 // SSO helpers, aws-vault, ...). We run the command without a shell, split into words the
 // way the AWS CLI does on POSIX (shlex.split): whitespace separates, quotes and backslashes
 // group, nothing is expanded.
-#include <fcntl.h>
-#include <poll.h>
-#include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstring>
 
 #include <nlohmann/json.hpp>
 
 #include "io/credential_sources.hpp"
 #include "util/error.hpp"
-
-extern char** environ;
+#include "util/subprocess.hpp"
 
 namespace granary::io::s3 {
 namespace {
@@ -26,68 +20,9 @@ namespace {
 // A helper that waits for a person (a browser login) would hang every worker: give up.
 constexpr std::chrono::seconds kTimeout{120};
 
-struct ProcessOutput {
-  int status = 0;  // waitpid status
-  bool timed_out = false;
-  std::string out, err;
-};
-
 ProcessOutput run(const std::vector<std::string>& words, const std::string& source) {
-  std::vector<char*> argv;
-  for (const auto& w : words) argv.push_back(const_cast<char*>(w.c_str()));
-  argv.push_back(nullptr);
-  int out[2], err[2];
-  if (pipe2(out, O_CLOEXEC) != 0) fail("{}: cannot make a pipe ({})", source, std::strerror(errno));
-  if (pipe2(err, O_CLOEXEC) != 0) {
-    close(out[0]);
-    close(out[1]);
-    fail("{}: cannot make a pipe ({})", source, std::strerror(errno));
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
-  pid_t pid = -1;
-  const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  close(out[1]);
-  close(err[1]);
-  ProcessOutput result;
-  if (rc == 0) {
-    pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
-    std::string* sinks[2] = {&result.out, &result.err};
-    int open_count = 2;
-    const auto deadline = std::chrono::steady_clock::now() + kTimeout;
-    while (open_count > 0) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      const int ready = left.count() > 0 ? poll(fds, 2, static_cast<int>(left.count())) : 0;
-      if (ready == 0) {
-        kill(pid, SIGKILL);
-        result.timed_out = true;
-        break;
-      }
-      if (ready < 0) {
-        if (errno == EINTR) continue;
-        break;
-      }
-      for (int k = 0; k < 2; ++k) {
-        if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-        char buffer[4096];
-        const ssize_t n = read(fds[k].fd, buffer, sizeof buffer);
-        if (n > 0) {
-          sinks[k]->append(buffer, static_cast<std::size_t>(n));
-        } else if (n == 0 || errno != EINTR) {
-          fds[k].fd = -1;
-          --open_count;
-        }
-      }
-    }
-    while (waitpid(pid, &result.status, 0) < 0 && errno == EINTR) {
-    }
-  }
-  close(out[0]);
-  close(err[0]);
-  if (rc != 0) fail("{}: cannot run \"{}\" ({})", source, words[0], std::strerror(rc));
+  auto result = run_process(words, kTimeout);
+  if (result.spawn_error != 0) fail("{}: cannot run \"{}\" ({})", source, words[0], std::strerror(result.spawn_error));
   return result;
 }
 

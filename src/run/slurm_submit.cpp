@@ -1,11 +1,6 @@
 #include "run/slurm_submit.hpp"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <cctype>
 #include <cerrno>
@@ -18,81 +13,14 @@
 
 #include "io/store.hpp"
 #include "util/error.hpp"
+#include "util/subprocess.hpp"
 #include "util/unavailable_error.hpp"
-
-extern char** environ;
 
 namespace granary::run {
 namespace {
 
 constexpr auto kSbatchTimeout = std::chrono::seconds(120);
 
-struct Output {
-  int status = 0;
-  bool timed_out = false;
-  std::string out, err;
-};
-
-// Runs words (argv[0] looked up on PATH) and collects stdout and stderr; errno-like rc when
-// it cannot start (ENOENT: not on PATH).
-int run(const std::vector<std::string>& words, Output& result) {
-  std::vector<char*> argv;
-  for (const auto& w : words) argv.push_back(const_cast<char*>(w.c_str()));
-  argv.push_back(nullptr);
-  int out[2], err[2];
-  if (pipe2(out, O_CLOEXEC) != 0) return errno;
-  if (pipe2(err, O_CLOEXEC) != 0) {
-    const int e = errno;
-    close(out[0]);
-    close(out[1]);
-    return e;
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  pid_t pid = -1;
-  const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  close(out[1]);
-  close(err[1]);
-  if (rc == 0) {
-    pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
-    std::string* sinks[2] = {&result.out, &result.err};
-    int open_count = 2;
-    const auto deadline = std::chrono::steady_clock::now() + kSbatchTimeout;
-    while (open_count > 0) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      const int ready = left.count() > 0 ? poll(fds, 2, static_cast<int>(left.count())) : 0;
-      if (ready == 0) {
-        kill(pid, SIGKILL);
-        result.timed_out = true;
-        break;
-      }
-      if (ready < 0) {
-        if (errno == EINTR) continue;
-        break;
-      }
-      for (int k = 0; k < 2; ++k) {
-        if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-        char buffer[4096];
-        const ssize_t n = read(fds[k].fd, buffer, sizeof buffer);
-        if (n > 0) {
-          sinks[k]->append(buffer, static_cast<std::size_t>(n));
-        } else if (n == 0 || errno != EINTR) {
-          fds[k].fd = -1;
-          --open_count;
-        }
-      }
-    }
-    while (waitpid(pid, &result.status, 0) < 0 && errno == EINTR) {
-    }
-  }
-  close(out[0]);
-  close(err[0]);
-  return rc;
-}
 
 std::string trimmed(std::string text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
@@ -166,8 +94,8 @@ std::string slurm_script(const PlanHeader& plan, const SlurmOptions& o, const st
 }
 
 std::string sbatch_submit(const std::filesystem::path& script) {
-  Output result;
-  const int rc = run({"sbatch", "--parsable", script.string()}, result);
+  const auto result = run_process({"sbatch", "--parsable", script.string()}, kSbatchTimeout);
+  const int rc = result.spawn_error;
   if (rc == ENOENT) fail("{}: sbatch not found on PATH: run on a Slurm login node, or use --dry-run to only write the script", script.string());
   if (rc != 0) throw UnavailableError(fmt::format("{}: cannot run sbatch ({})", script.string(), std::strerror(rc)));
   const std::string err = trimmed(result.err);
