@@ -13,6 +13,7 @@
 #include "io/file_store.hpp"
 #include "recipes/atl06/synth.hpp"
 #include "run/plan.hpp"
+#include "support/ecco_demo.hpp"
 #include "support/product_compare.hpp"
 #include "support/slurm_cluster.hpp"
 #include "support/test_support.hpp"
@@ -41,23 +42,14 @@ std::string submit_and_wait(test::SlurmCluster& cluster, const fs::path& plan, c
   return job;
 }
 
-struct EccoDemo {
-  test::TempDir dir;
-  fs::path demo() const { return dir / "demo"; }
+// The synthetic ECCO set, run locally into demo/products, with a config for demo/on-slurm.
+struct EccoDemo : test::EccoDemo {
   EccoDemo() {
-    auto r = test::run_granary("ecco synth --out " + demo().string() + " --nx 12 --levels 3 --timesteps 2 --days 2");
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    r = test::run_granary("ecco factors --grid " + (demo() / "grid").string() + " --out " + (demo() / "factors.bin").string());
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    r = test::run_granary("ecco run --config " + (demo() / "config.yaml").string() + " --jobs " + (demo() / "jobs.txt").string() + " -j 2");
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    auto text = files::read_text(demo() / "config.yaml");
-    const std::string key = "processed_output_dir: products";
-    text.replace(text.find(key), key.size(), "processed_output_dir: on-slurm");
-    files::write_atomic(demo() / "slurm.yaml", text);
+    EXPECT_EQ(run_locally().exit_code, 0);
+    config_to("on-slurm");
   }
   test::CommandResult plan(const fs::path& p, int units) const {
-    return test::run_granary(fmt::format("plan ecco --config {} --jobs {} --plan {} --units {}", (demo() / "slurm.yaml").string(),
+    return test::run_granary(fmt::format("plan ecco --config {} --jobs {} --plan {} --units {}", (demo() / "on-slurm.yaml").string(),
                                          (demo() / "jobs.txt").string(), p.string(), units));
   }
 };

@@ -19,6 +19,7 @@
 #include "io/file_store.hpp"
 #include "recipes/atl06/synth.hpp"
 #include "run/plan.hpp"
+#include "support/ecco_demo.hpp"
 #include "support/product_compare.hpp"
 #include "support/test_support.hpp"
 #include "util/files.hpp"
@@ -41,26 +42,15 @@ test::CommandResult work(const fs::path& plan, int unit, int how) {
   }
 }
 
-// The synthetic ECCO set with two configs: one for `ecco run`, one for the plan.
-struct EccoSet {
-  test::TempDir dir;
-  fs::path demo() const { return dir / "demo"; }
-  EccoSet() {
-    auto r = test::run_granary("ecco synth --out " + demo().string() + " --nx 12 --levels 3 --timesteps 2 --days 2");
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    r = test::run_granary("ecco factors --grid " + (demo() / "grid").string() + " --out " + (demo() / "factors.bin").string());
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    auto text = files::read_text(demo() / "config.yaml");
-    const std::string key = "processed_output_dir: products";
-    text.replace(text.find(key), key.size(), "processed_output_dir: planned");
-    files::write_atomic(demo() / "planned.yaml", text);
-  }
+// The synthetic ECCO set with a second config, for the plan: products to demo/planned.
+struct EccoSet : test::EccoDemo {
+  EccoSet() { config_to("planned"); }
 };
 
 TEST(PlanWork, EccoPlanOnEveryEngineIndexEqualsEccoRun) {
   EccoSet set;
   const auto demo = set.demo();
-  auto r = test::run_granary("ecco run --config " + (demo / "config.yaml").string() + " --jobs " + (demo / "jobs.txt").string() + " -j 2");
+  auto r = set.run_locally();
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
 
   const auto plan = set.dir / "plan";
@@ -126,7 +116,7 @@ TEST(PlanWork, WorkNeedsAnIndexAndAUnitOfThePlan) {
 TEST(PlanWork, KilledWorkerThenRetryCompletesWithoutPartialOutputs) {
   EccoSet set;
   const auto demo = set.demo();
-  auto r = test::run_granary("ecco run --config " + (demo / "config.yaml").string() + " --jobs " + (demo / "jobs.txt").string() + " -j 2");
+  auto r = set.run_locally();
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto plan = set.dir / "plan";
   r = test::run_granary("plan ecco --config " + (demo / "planned.yaml").string() + " --jobs " + (demo / "jobs.txt").string() +
