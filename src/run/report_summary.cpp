@@ -141,7 +141,8 @@ json sizing(const json& report, double price) {
           {"cost", core_hours * price},
           {"peak_rss_bytes", static_cast<std::uint64_t>(peak)},
           {"memory_per_worker_bytes", static_cast<std::uint64_t>(per_worker)},
-          {"longest_job_seconds", longest}};
+          {"longest_job_seconds", longest},
+          {"useful_concurrency", longest > 0 ? static_cast<std::size_t>(std::ceil(core_seconds / longest)) : ran}};
 }
 
 json summary_json(const json& report, std::size_t top) {
@@ -197,9 +198,11 @@ std::string human_summary(const json& report, std::size_t top, double price_per_
     s += fmt::format("Cost: {:.3f} core-hours, about ${:.2f} at ${}/core-hour\n", size["core_hours"].get<double>(),
                      size["cost"].get<double>(), size["price_per_core_hour"].get<double>());
     if (size["peak_rss_bytes"].get<std::uint64_t>() > 0)
-      s += fmt::format("Sizing: peak {} per job: give each worker process {} (a unit with -j N: N x that); longest job {:.1f} s\n",
-                       human_bytes(size["peak_rss_bytes"].get<double>()), human_bytes(size["memory_per_worker_bytes"].get<double>()),
-                       size["longest_job_seconds"].get<double>());
+      s += fmt::format(
+          "Sizing: peak {} per job: give each worker process {} (a unit with -j N: N x that); longest job {:.1f} s; "
+          "more than {} job(s) at once would not finish sooner\n",
+          human_bytes(size["peak_rss_bytes"].get<double>()), human_bytes(size["memory_per_worker_bytes"].get<double>()),
+          size["longest_job_seconds"].get<double>(), size["useful_concurrency"].get<std::size_t>());
   }
   if (const auto slow = slowest_jobs(report, top); !slow.empty()) {
     s += fmt::format("Slowest job(s):\n");

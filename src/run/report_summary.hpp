@@ -42,7 +42,9 @@ nlohmann::json summary_json(const nlohmann::json& report, std::size_t top = 5);
 
 // What the run cost and how to size the next one, from its results: core-hours (one core per
 // running job) at a price, the largest per-job peak memory and a memory per worker process
-// with 25% headroom (in 64 MiB steps, at least 256 MiB), the longest job (for time limits).
+// with 25% headroom (in 64 MiB steps, at least 256 MiB), the longest job (for time limits),
+// and the useful concurrency: ceil(job time summed / longest job), the number of jobs at once
+// beyond which the longest job alone sets the wall time (more workers only wait).
 // The default price is an on-demand vCPU-hour of AWS Batch on EC2/Fargate in us-west-2
 // (USD, 2026); `granary report --price-core-hour` sets another (a site's Slurm charge).
 inline constexpr double kDefaultCoreHourPrice = 0.0425;

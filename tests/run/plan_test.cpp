@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -175,6 +176,7 @@ TEST(PlanReport, FiveThousandJobs) {
   EXPECT_NEAR(size["cost"].get<double>(), 0.05 * seconds_sum / 3600, 1e-9);
   EXPECT_EQ(size["peak_rss_bytes"], 5999);
   EXPECT_EQ(size["memory_per_worker_bytes"], 256u << 20);
+  EXPECT_EQ(size["useful_concurrency"], static_cast<std::size_t>(std::ceil(seconds_sum / 0.999)));
   EXPECT_THAT(human_summary(report, 5, 0.05), HasSubstr("at $0.05/core-hour"));
 }
 
