@@ -69,6 +69,7 @@ struct RunOptions {
     if (credentials.source != "chain") t += " --granule-credentials " + credentials.source;
     if (!credentials.url.empty()) t += " --s3-credentials-url " + credentials.url;
     if (!report.empty()) t += " --report " + report;
+    if (!log_name.empty()) t += " --log-name " + log_name;
     if (dry_run) t += " --dry-run";
     return t;
   }
@@ -228,6 +229,7 @@ void run_atl06_run(const RunOptions& o) {
                   {"numerics", o.numerics},
                   {"latitude", healpix::latitude_name(layout.index.latitude)},
                   {"morton_form", atl06::morton_form_name(layout.index.morton_form)},
+                  {"log_name", o.log_name},
                   {"production_results", production_summary(outcome.results, cells.size(), skipped)},
                   {"workers_replaced", outcome.pool.workers_replaced}};
   auto report = run::build_report(record);
@@ -321,6 +323,7 @@ void add_atl06_run_command(CLI::App& atl06) {
   add_parallelism_option(*cmd, "-j,--workers", o->workers, "Worker processes (default: number of cores; 1 runs in-process)");
   cmd->add_flag("--dry-run", o->dry_run, "Print the plan (cells, granules, what is done already) and exit");
   cmd->add_option("--report", o->report, "Run report path (default: beside the store, reports/run-YYYYmmddTHHMMSS.json)");
+  cmd->add_option("--log-name", o->log_name, "A tag for the run, kept in its report (the original's --log_name)");
   cmd->callback([o] { run_atl06_run(*o); });
 }
 

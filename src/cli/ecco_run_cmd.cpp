@@ -237,7 +237,7 @@ void run_jobs_command(const JobsOptions& opt) {
 // ---- granary ecco run ------------------------------------------------------------------------
 
 struct RunOptions {
-  std::string config, jobs, report;
+  std::string config, jobs, report, log_name;
   int workers = 0;
   bool dry_run = false, require_input = false, overwrite = false, grid_mapping = false;
 
@@ -249,6 +249,7 @@ struct RunOptions {
     if (overwrite) text += " --overwrite";
     if (grid_mapping) text += " --grid-mapping";
     if (!report.empty()) text += " --report " + report;
+    if (!log_name.empty()) text += " --log-name " + log_name;
     return text;
   }
 };
@@ -489,6 +490,7 @@ void run_run_command(const RunOptions& opt) {
                   {"processed_output_dir", config.processed_output_dir},
                   {"overwrite", opt.overwrite},
                   {"grid_mapping", config.grid_mapping},
+                  {"log_name", opt.log_name},
                   {"workers_replaced", outcome.pool.workers_replaced}};
   auto report = run::build_report(record);
   const std::string report_path = report_location(config, opt, start);
@@ -613,6 +615,7 @@ void add_ecco_run_command(CLI::App& ecco) {
                 "--overwrite to rewrite them");
   cmd->add_option("--report", opt->report,
                   "Run report path (default: {processed_output_dir}/reports/run-YYYYmmddTHHMMSS.json)");
+  cmd->add_option("--log-name", opt->log_name, "A tag for the run, kept in its report (the original's --log_name)");
   cmd->callback([opt] { run_run_command(*opt); });
 }
 

@@ -163,6 +163,7 @@ std::string human_summary(const json& report, std::size_t top, double price_per_
   s += fmt::format("Run {} .. {} ({:.1f} s) on {}, {} worker(s)\n  {}\n", text_of(report, "start"), text_of(report, "end"),
                    report.value("wall_seconds", 0.0), text_of(report, "host"), report.value("workers", 0),
                    text_of(report, "command"));
+  if (const auto tag = text_of(report.value("context", json::object()), "log_name"); !tag.empty()) s += fmt::format("  log name: {}\n", tag);
   std::vector<std::string> statuses;
   const json by_status = t.value("by_status", json::object());
   for (const auto& [status, n] : by_status.items())
