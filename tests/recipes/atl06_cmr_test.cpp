@@ -151,9 +151,9 @@ struct FakeCmr {
 
 io::HttpOptions fast_retries() {
   io::HttpOptions o;
-  o.first_backoff_seconds = 0.01;
-  o.max_backoff_seconds = 0.05;
-  o.max_attempts = 3;
+  o.retry.initial_backoff = std::chrono::milliseconds(10);
+  o.retry.max_backoff = std::chrono::milliseconds(50);
+  o.retry.max_attempts = 3;
   o.timeout_seconds = 20;
   return o;
 }
