@@ -469,6 +469,19 @@ TEST(Atl06Cmr, CommandWritesTheCycleCatalog) {
   EXPECT_EQ(test::run_granary("atl06 catalog --cmr --cycle 20 --bbox 1,2,3 --out " + out.string()).exit_code, 2);
 }
 
+// CMR down for good is a service failure, not bad input: exit 3 ("run it again"), nothing
+// written. Retry-After: 0 keeps the CLI's default backoff from slowing the test.
+TEST(Atl06Cmr, CommandExitsUnavailableWhenCmrStaysDown) {
+  LoopbackServer down([](const HttpRequest&) { return HttpReply{503, "busy", {{"Retry-After", "0"}}}; });
+  test::TempDir tmp;
+  const auto out = tmp / "catalog.json";
+  auto r = test::run_granary("atl06 catalog --cmr --cycle 20 --cmr-url " + down.url() + " --out " + out.string());
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("HTTP 503 after 6 attempt(s)"), std::string::npos) << r.err;
+  EXPECT_EQ(down.requests().size(), 6u);
+  EXPECT_FALSE(fs::exists(out));
+}
+
 // Under authalic-wgs84 a footprint covers the authalic cells of every point in it (near 45N,
 // where the two conventions are furthest apart), and those are not the geodetic cells.
 TEST(Atl06Cmr, AuthalicFootprintCoversTheAuthalicCellsOfItsPoints) {
