@@ -62,8 +62,8 @@ ExpiringCredentials fetch(const std::string& source, const std::string& url, con
   HttpOptions options;
   options.connect_timeout_seconds = 2;
   options.timeout_seconds = 5;
-  options.max_attempts = 3;
-  options.first_backoff_seconds = 0.2;
+  options.retry.max_attempts = 3;
+  options.retry.initial_backoff = std::chrono::milliseconds(200);
   options.follow_redirects = false;
   HttpClient http(options);  // a handle for this fetch only
   HttpResponse response;

@@ -101,7 +101,7 @@ ExpiringCredentials fetch(const std::string& source, const EarthdataOptions& o) 
   HttpOptions options;
   options.connect_timeout_seconds = 10;
   options.timeout_seconds = 60;
-  options.max_attempts = 4;
+  options.retry.max_attempts = 4;
   options.follow_redirects = false;
   options.cookies = true;
   HttpClient http(options);  // a handle (and cookie store) for this fetch only

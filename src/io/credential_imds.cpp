@@ -26,8 +26,8 @@ HttpOptions probe_options() {
   HttpOptions o;
   o.connect_timeout_seconds = 1;  // a laptop has no 169.254.169.254: give up fast
   o.timeout_seconds = 2;
-  o.max_attempts = 2;
-  o.first_backoff_seconds = 0.1;
+  o.retry.max_attempts = 2;
+  o.retry.initial_backoff = std::chrono::milliseconds(100);
   o.follow_redirects = false;
   o.warn_on_retry = false;
   return o;

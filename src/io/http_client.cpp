@@ -6,12 +6,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
-#include <cstdlib>
+#include <memory>
 #include <mutex>
-#include <thread>
-
-#include <spdlog/spdlog.h>
 
 #include "util/error.hpp"
 
@@ -50,24 +46,6 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   return size * n;
 }
 
-bool retryable_status(long status) { return status == 429 || status >= 500; }
-
-// Transport errors worth another attempt: everything but a URL or setup mistake.
-bool retryable_error(CURLcode code) {
-  switch (code) {
-    case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_URL_MALFORMAT:
-    case CURLE_NOT_BUILT_IN:
-    case CURLE_OUT_OF_MEMORY:
-    case CURLE_BAD_FUNCTION_ARGUMENT:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_PEER_FAILED_VERIFICATION:
-      return false;
-    default:
-      return true;
-  }
-}
-
 }  // namespace
 
 HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)) {
@@ -95,72 +73,66 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& u
     if (!curl_) fail("libcurl: cannot create a handle");
   }
   CURL* curl = static_cast<CURL*>(curl_);
-  curl_slist* list = nullptr;
-  for (const auto& [name, value] : headers) list = curl_slist_append(list, (name + ": " + value).c_str());
-  double backoff = options_.first_backoff_seconds;
-  std::string last_error;
-  HttpResponse response;
-  for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
-    response = HttpResponse{};
-    response.attempts = attempt;
-    char error_buffer[CURL_ERROR_SIZE] = {0};
-    curl_easy_reset(curl);
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-    if (method == "GET") {
-      curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-    } else if (method == "HEAD") {
-      curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-    } else {
-      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
-      if (method == "PUT" || method == "POST" || !body.empty()) {
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-      }
-    }
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, options_.follow_redirects ? 1L : 0L);
-    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
-    // curl_easy_reset keeps the cookie store; "" turns the engine on without reading a file.
-    if (options_.cookies) curl_easy_setopt(curl, CURLOPT_COOKIEFILE, "");
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_seconds);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, options_.timeout_seconds);
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
-    curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
-    const CURLcode code = curl_easy_perform(curl);
-    double wait = backoff;
-    if (code != CURLE_OK) {
-      last_error = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
-      if (!retryable_error(code)) break;
-    } else {
-      curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
-      char* location = nullptr;
-      if (curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location) response.redirect_url = location;
-      if (!retryable_status(response.status) || attempt == options_.max_attempts) {
-        curl_slist_free_all(list);
-        return response;
-      }
-      last_error = "HTTP " + std::to_string(response.status);
-      // A server that says when to come back knows best (within our patience).
-      if (auto after = response.header("retry-after"); !after.empty()) {
-        char* end = nullptr;
-        const double seconds = std::strtod(after.c_str(), &end);
-        if (end != after.c_str() && seconds >= 0) wait = std::min(seconds, options_.max_backoff_seconds);
-      }
-    }
-    if (attempt == options_.max_attempts) break;
-    spdlog::log(options_.warn_on_retry ? spdlog::level::warn : spdlog::level::debug,
-                "{}: {} (attempt {}/{}); retrying in {:.2g} s", url, last_error, attempt, options_.max_attempts, wait);
-    std::this_thread::sleep_for(std::chrono::duration<double>(wait));
-    backoff = std::min(backoff * 2, options_.max_backoff_seconds);
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> list(nullptr, curl_slist_free_all);
+  for (const auto& [name, value] : headers) {
+    curl_slist* grown = curl_slist_append(list.get(), (name + ": " + value).c_str());
+    if (!grown) fail("libcurl: out of memory adding a header");
+    (void)list.release();
+    list.reset(grown);
   }
-  curl_slist_free_all(list);
-  fail("{}: request failed after {} attempt(s): {}", url, response.attempts, last_error);
+  HttpResponse response;
+  const int attempts = run_with_retries(
+      options_.retry, {url, "request", options_.warn_on_retry}, [&](int attempt) {
+        response = HttpResponse{};
+        response.attempts = attempt;
+        perform(curl, method, url, list.get(), body, response);
+        if (!retryable_status(response.status)) return AttemptOutcome{};
+        return AttemptOutcome{true, "HTTP " + std::to_string(response.status), response.header("retry-after")};
+      });
+  response.attempts = attempts;
+  return response;
+}
+
+void HttpClient::perform(void* handle, const std::string& method, const std::string& url, void* header_list,
+                         const std::string& body, HttpResponse& response) {
+  CURL* curl = static_cast<CURL*>(handle);
+  char error_buffer[CURL_ERROR_SIZE] = {0};
+  curl_easy_reset(curl);
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(header_list));
+  if (method == "GET") {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  } else if (method == "HEAD") {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  } else {
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+    if (method == "PUT" || method == "POST" || !body.empty()) {
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    }
+  }
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, options_.follow_redirects ? 1L : 0L);
+  curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
+  // curl_easy_reset keeps the cookie store; "" turns the engine on without reading a file.
+  if (options_.cookies) curl_easy_setopt(curl, CURLOPT_COOKIEFILE, "");
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_seconds);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, options_.timeout_seconds);
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
+  const CURLcode code = curl_easy_perform(curl);
+  if (code != CURLE_OK) {
+    const std::string detail = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
+    throw TransportError(detail, retryable_curl_code(code, detail));
+  }
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  char* location = nullptr;
+  if (curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location) response.redirect_url = location;
 }
 
 std::string url_encode(const std::string& text) {

@@ -1,13 +1,15 @@
 #pragma once
 // A small HTTP client (libcurl) for web APIs such as NASA CMR and credential endpoints:
-// timeouts, and retries with exponential backoff (honouring Retry-After) on connection
-// errors, 429 and 5xx. Other statuses come back to the caller, who knows what a 400 or 404
-// means for its API. A client owns one curl handle: make one per fetch in code that may
+// timeouts, and retries under io/retry_policy (the same rules as S3's: transport faults,
+// 429/500/502/503/504, full-jitter backoff or the server's Retry-After). Other statuses come
+// back to the caller, who knows what a 400 or 404 means for its API. A client owns one curl handle: make one per fetch in code that may
 // run in a forked worker.
 #include <map>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "io/retry_policy.hpp"
 
 namespace granary::io {
 
@@ -26,9 +28,8 @@ struct HttpResponse {
 struct HttpOptions {
   long connect_timeout_seconds = 30;
   long timeout_seconds = 300;  // whole request
-  int max_attempts = 6;
-  double first_backoff_seconds = 1.0;  // doubled after each failed attempt
-  double max_backoff_seconds = 60.0;
+  // Web APIs are slower to recover than S3: a longer first wait and cap than RetryPolicy's.
+  RetryPolicy retry{.max_attempts = 6, .initial_backoff = std::chrono::seconds(1), .max_backoff = std::chrono::seconds(60)};
   std::string user_agent = "granary";
   bool follow_redirects = true;
   bool warn_on_retry = true;  // false: retries are logged at debug (probes such as IMDS)
@@ -46,15 +47,20 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // GETs `url`. Returns the response of the first attempt that is neither a connection
-  // error nor 429/5xx, or the last 429/5xx once the attempts are used up. Throws
-  // granary::Error naming the URL when every attempt failed to connect or transfer.
+  // GETs `url`. Returns the response of the first attempt that is neither a transport fault
+  // nor retryable (io::retryable_status), or the last retryable one once the attempts are
+  // used up. Throws io::TransportError (an UnavailableError) "<url>: request failed after N
+  // attempt(s): ..." when the last attempt failed to connect or transfer.
   HttpResponse get(const std::string& url, const HttpHeaders& headers = {});
   // Any method (GET, PUT, POST, ...) with an optional body; otherwise as get().
   HttpResponse request(const std::string& method, const std::string& url, const HttpHeaders& headers = {},
                        const std::string& body = {});
 
  private:
+  // One attempt: fills `response`, or throws TransportError when none arrived.
+  void perform(void* curl, const std::string& method, const std::string& url, void* header_list,
+               const std::string& body, HttpResponse& response);
+
   HttpOptions options_;
   void* curl_;  // CURL*, reused so connections are kept alive between pages
   int owner_;   // the process that made curl_ (a forked child makes its own)

@@ -1,13 +1,12 @@
 #include "io/s3_http.hpp"
 
 #include "io/s3_xml.hpp"
+#include "io/fork_generation.hpp"
 
 #include <curl/curl.h>
 #include <unistd.h>
 #include <openssl/evp.h>
 
-#include <pthread.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -15,7 +14,6 @@
 #include <charconv>
 #include <memory>
 #include <mutex>
-#include <random>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -23,17 +21,11 @@
 namespace granary::io::s3 {
 namespace {
 
-// Bumped in every forked child: what a thread made in an older generation belongs to the
-// parent (or to a thread that no longer exists in this process).
-std::atomic<unsigned> g_generation{0};
-
-extern "C" void on_fork_child() { g_generation.fetch_add(1, std::memory_order_relaxed); }
-
 void init_curl_once() {
   static std::once_flag once;
   std::call_once(once, [] {
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) fail("libcurl: global initialisation failed");
-    if (pthread_atfork(nullptr, nullptr, on_fork_child) != 0) fail("cannot register the fork handler");
+    fork_generation();  // registers the fork handler before any handle exists
   });
 }
 
@@ -43,10 +35,10 @@ class ThreadHandle {
  public:
   ~ThreadHandle() {
     // Only this process's own handle is cleaned up; an inherited one is left alone.
-    if (handle_ && generation_ == g_generation.load(std::memory_order_relaxed)) curl_easy_cleanup(handle_);
+    if (handle_ && generation_ == fork_generation()) curl_easy_cleanup(handle_);
   }
   CURL* fresh() {
-    auto now = g_generation.load(std::memory_order_relaxed);
+    auto now = fork_generation();
     if (!handle_ || generation_ != now) {
       handle_ = curl_easy_init();  // an inherited handle is abandoned on purpose, see the header
       generation_ = now;
@@ -65,21 +57,6 @@ CURL* thread_handle() {
   init_curl_once();
   thread_local ThreadHandle handle;
   return handle.fresh();
-}
-
-// Backoff jitter: a random generator per thread, reseeded in a forked child so that
-// workers do not all retry at the same moments.
-std::mt19937_64& thread_rng() {
-  thread_local std::mt19937_64 rng;
-  thread_local std::optional<unsigned> seeded_in;
-  auto now = g_generation.load(std::memory_order_relaxed);
-  if (seeded_in != now) {
-    std::random_device device;
-    std::seed_seq seed{device(), device(), static_cast<unsigned>(::getpid()), now};
-    rng.seed(seed);
-    seeded_in = now;
-  }
-  return rng;
 }
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
@@ -113,28 +90,6 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
-bool curl_code_is_transient(CURLcode code) {
-  switch (code) {
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-    case CURLE_WEIRD_SERVER_REPLY:
-    case CURLE_UNSUPPORTED_PROTOCOL:  // "Received HTTP/0.9 when not allowed": a garbled answer
-    case CURLE_BAD_CONTENT_ENCODING:
-    case CURLE_SEND_FAIL_REWIND:
-      return true;
-    default:
-      return false;
-  }
-}
-
 const std::string& ca_bundle() {
   static const std::string path = process_env("AWS_CA_BUNDLE").value_or("");
   return path;
@@ -162,14 +117,6 @@ std::string reason_phrase(long status) {
 
 // S3 reports some failures after "200 OK" has gone out; the body's root is then <Error>.
 bool body_is_error(const HttpResponse& response) { return parse_error(response.text()).has_value(); }
-
-std::chrono::milliseconds backoff(const RetryPolicy& policy, int failures) {
-  auto& rng = thread_rng();
-  auto cap = policy.initial_backoff.count() << std::min(failures, 20);
-  cap = std::min<long long>(cap, policy.max_backoff.count());
-  std::uniform_int_distribution<long long> pick(0, std::max<long long>(cap, 0));
-  return std::chrono::milliseconds(pick(rng));
-}
 
 }  // namespace
 
@@ -230,7 +177,7 @@ HttpResponse send_once(const HttpRequest& request, const Signer* signer) {
   CURLcode code = curl_easy_perform(curl);
   if (code != CURLE_OK) {
     throw TransportError(fmt::format("{}{}{}", curl_easy_strerror(code), *error_text ? ": " : "", error_text),
-                         curl_code_is_transient(code));
+                         retryable_curl_code(code, error_text));
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   if (request.error_may_follow_ok && response.status == 200 && body_is_error(response))
@@ -239,38 +186,21 @@ HttpResponse send_once(const HttpRequest& request, const Signer* signer) {
 }
 
 bool is_retryable(const HttpResponse& response) {
-  switch (response.status) {
-    case 429: case 500: case 502: case 503: case 504:
-      return true;
-    default: {
-      auto code = error_code(response);
-      return code == "SlowDown" || code == "RequestTimeout" || code == "InternalError";
-    }
-  }
+  return retryable_status(response.status) || retryable_error_code(error_code(response));
 }
 
 HttpResponse send_with_retries(const HttpRequest& request, const Signer* signer, const RetryPolicy& policy,
                                const std::string& what, const ResponseCheck& check) {
-  for (int attempt = 1;; ++attempt) {
-    std::string problem;
-    try {
-      auto response = send_once(request, signer);
-      auto unusable = check && !is_retryable(response) ? check(response) : std::nullopt;
-      if (unusable) throw TransportError(*unusable, true);
-      if (!is_retryable(response) || attempt >= policy.max_attempts) return response;
-      problem = describe_error(response);
-    } catch (const TransportError& e) {
-      if (!e.retryable() || attempt >= policy.max_attempts)
-        throw TransportError(fmt::format("{}: {} {} failed after {} attempt(s): {}", what, request.method,
-                                         request.url, attempt, e.what()),
-                             false);
-      problem = e.what();
+  HttpResponse response;
+  run_with_retries(policy, {what, request.method + " " + request.url, true}, [&](int) {
+    response = send_once(request, signer);
+    if (!is_retryable(response)) {
+      if (auto unusable = check ? check(response) : std::nullopt) throw TransportError(*unusable, true);
+      return AttemptOutcome{};
     }
-    auto pause = backoff(policy, attempt - 1);
-    spdlog::warn("{}: {} (attempt {} of {}); retrying in {} ms", what, problem, attempt, policy.max_attempts,
-                 pause.count());
-    std::this_thread::sleep_for(pause);
-  }
+    return AttemptOutcome{true, describe_error(response), response.header("retry-after")};
+  });
+  return response;
 }
 
 std::string error_code(const HttpResponse& response) {

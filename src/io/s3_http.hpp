@@ -1,6 +1,6 @@
 #pragma once
 // S3's HTTP layer: one libcurl exchange, signed with SigV4 by libcurl itself
-// (CURLOPT_AWS_SIGV4), retried on transient failures, with S3's XML errors decoded into
+// (CURLOPT_AWS_SIGV4), retried under io/retry_policy, with S3's XML errors decoded into
 // readable messages. S3-specific on purpose (signing, S3 error codes, S3 XML shapes); the
 // generic GET client used for CMR is io/http_client.
 //
@@ -11,10 +11,9 @@
 //
 // Fork safety: each thread keeps one curl handle so connections and TLS sessions are
 // reused, but a forked child must never touch what its parent created (the socket is
-// shared: both would read each other's responses). A pthread_atfork child handler bumps a
-// generation counter; a handle or random generator from an older generation is abandoned
-// (never cleaned up, which could send a TLS close_notify on the parent's connection) and a
-// fresh one is made.
+// shared: both would read each other's responses). A handle from an older
+// io::fork_generation is abandoned (never cleaned up, which could send a TLS close_notify
+// on the parent's connection) and a fresh one is made.
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -27,6 +26,7 @@
 #include <vector>
 
 #include "io/credentials.hpp"
+#include "io/retry_policy.hpp"
 #include "util/error.hpp"
 #include "util/unavailable_error.hpp"
 
@@ -49,27 +49,14 @@ struct HttpResponse {
   std::string_view text() const;
 };
 
-// No usable HTTP response arrived: connection refused or reset, timeout, TLS failure, a
-// garbled or truncated answer (HTTP/0.9, short body), or one that is not the answer to
-// this request. Once retries are used up it is an UnavailableError: never bad input.
-class TransportError : public UnavailableError {
- public:
-  TransportError(const std::string& what, bool retryable) : UnavailableError(what), retryable_(retryable) {}
-  bool retryable() const { return retryable_; }
-
- private:
-  bool retryable_;
-};
+// The retry policy and transport faults are io's own (io/retry_policy), shared with
+// io/http_client.
+using io::RetryPolicy;
+using io::TransportError;
 
 struct Signer {
   std::string region;
   Credentials credentials;
-};
-
-struct RetryPolicy {
-  int max_attempts = 6;
-  std::chrono::milliseconds initial_backoff{200};
-  std::chrono::milliseconds max_backoff{10'000};
 };
 
 // Sends once; signer == nullptr sends an unsigned (anonymous) request.
@@ -80,8 +67,8 @@ HttpResponse send_once(const HttpRequest& request, const Signer* signer);
 // transport fault: retried, never reported as bad data.
 using ResponseCheck = std::function<std::optional<std::string>(const HttpResponse&)>;
 
-// Sends, retrying transport faults (including responses `check` rejects), 429, 500, 502,
-// 503, 504 and S3's SlowDown with exponential backoff and full jitter. Returns the last
+// Sends under io::run_with_retries: transport faults (including responses `check` rejects)
+// and what io::retryable_status / io::retryable_error_code call for are retried. Returns the last
 // response, whatever its status; throws TransportError (naming `what`) when the last
 // attempt got no usable response.
 HttpResponse send_with_retries(const HttpRequest& request, const Signer* signer, const RetryPolicy& policy,

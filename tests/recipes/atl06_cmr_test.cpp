@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <functional>
@@ -19,10 +20,12 @@
 #include <thread>
 
 #include "grids/healpix/morton.hpp"
+#include "io/s3_http.hpp"
 #include "recipes/atl06/catalog.hpp"
 #include "recipes/atl06/cmr.hpp"
 #include "support/test_support.hpp"
 #include "util/error.hpp"
+#include "util/unavailable_error.hpp"
 #include "util/files.hpp"
 
 namespace granary {
@@ -151,9 +154,9 @@ struct FakeCmr {
 
 io::HttpOptions fast_retries() {
   io::HttpOptions o;
-  o.first_backoff_seconds = 0.01;
-  o.max_backoff_seconds = 0.05;
-  o.max_attempts = 3;
+  o.retry.initial_backoff = std::chrono::milliseconds(10);
+  o.retry.max_backoff = std::chrono::milliseconds(50);
+  o.retry.max_attempts = 3;
   o.timeout_seconds = 20;
   return o;
 }
@@ -363,8 +366,84 @@ TEST(Atl06Cmr, BadPagesAreClearErrors) {
 
   LoopbackServer down([](const HttpRequest&) { return HttpReply{503, "busy", {}}; });
   query.base_url = down.url();
-  EXPECT_THROW(atl06::search_granules(query, http), Error);
+  try {
+    atl06::search_granules(query, http);
+    FAIL() << "CMR still down after the retries must fail";
+  } catch (const UnavailableError& e) {  // not bad input: the CLI exits 3, "run it again"
+    EXPECT_NE(std::string(e.what()).find("HTTP 503 after 3 attempt(s)"), std::string::npos) << e.what();
+  }
   EXPECT_EQ(down.requests().size(), 3u) << "503 is retried up to max_attempts";
+}
+
+// CMR's client and S3's share one retry policy: the same fault gets the same number of
+// requests and the same final answer from both, Retry-After included.
+TEST(Atl06Cmr, HttpClientRetriesExactlyAsTheS3ClientDoes) {
+  const io::RetryPolicy policy{.max_attempts = 3, .initial_backoff = std::chrono::milliseconds(1),
+                               .max_backoff = std::chrono::milliseconds(1000)};
+  io::HttpOptions options;
+  options.retry = policy;
+  options.timeout_seconds = 20;
+  struct Seen {
+    std::size_t requests;
+    long status;
+    double seconds;
+  };
+  const auto through_cmr_client = [&](LoopbackServer& server) {
+    io::HttpClient http(options);
+    const auto start = std::chrono::steady_clock::now();
+    const auto response = http.get(server.url() + "/search");
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    return Seen{server.requests().size(), response.status, took.count()};
+  };
+  const auto through_s3_client = [&](LoopbackServer& server) {
+    io::s3::HttpRequest request;
+    request.url = server.url() + "/search";
+    const auto start = std::chrono::steady_clock::now();
+    const auto response = io::s3::send_with_retries(request, nullptr, policy, "s3://bucket/key");
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    return Seen{server.requests().size(), response.status, took.count()};
+  };
+  // The fault once, then success.
+  for (int status : {429, 500, 502, 503, 504, 501, 404, 400}) {
+    const auto once = [status](std::atomic<int>& n) {
+      return [status, &n](const HttpRequest&) {
+        return n++ == 0 ? HttpReply{status, R"({"errors":["fault"]})", {}} : HttpReply{200, "{}", {}};
+      };
+    };
+    std::atomic<int> cmr_n{0}, s3_n{0};
+    LoopbackServer for_cmr(once(cmr_n)), for_s3(once(s3_n));
+    const Seen cmr = through_cmr_client(for_cmr), s3 = through_s3_client(for_s3);
+    const bool retried = status == 429 || status >= 500 && status != 501;
+    EXPECT_EQ(cmr.requests, retried ? 2u : 1u) << status;
+    EXPECT_EQ(cmr.status, retried ? 200 : status) << status;
+    EXPECT_EQ(s3.requests, cmr.requests) << status;
+    EXPECT_EQ(s3.status, cmr.status) << status;
+  }
+  // Still down after the budget: both make max_attempts requests and hand back the 503.
+  {
+    LoopbackServer for_cmr([](const HttpRequest&) { return HttpReply{503, "busy", {}}; });
+    LoopbackServer for_s3([](const HttpRequest&) { return HttpReply{503, "busy", {}}; });
+    const Seen cmr = through_cmr_client(for_cmr), s3 = through_s3_client(for_s3);
+    EXPECT_EQ(cmr.requests, 3u);
+    EXPECT_EQ(s3.requests, 3u);
+    EXPECT_EQ(cmr.status, 503);
+    EXPECT_EQ(s3.status, 503);
+  }
+  // A Retry-After of 0.4 s is waited out by both (the backoff alone would be about 1 ms).
+  {
+    const auto throttled_once = [](std::atomic<int>& n) {
+      return [&n](const HttpRequest&) {
+        return n++ == 0 ? HttpReply{429, "slow down", {{"Retry-After", "0.4"}}} : HttpReply{200, "{}", {}};
+      };
+    };
+    std::atomic<int> cmr_n{0}, s3_n{0};
+    LoopbackServer for_cmr(throttled_once(cmr_n)), for_s3(throttled_once(s3_n));
+    const Seen cmr = through_cmr_client(for_cmr), s3 = through_s3_client(for_s3);
+    EXPECT_EQ(cmr.status, 200);
+    EXPECT_EQ(s3.status, 200);
+    EXPECT_GE(cmr.seconds, 0.39);
+    EXPECT_GE(s3.seconds, 0.39);
+  }
 }
 
 TEST(Atl06Cmr, CommandWritesTheCycleCatalog) {
@@ -388,6 +467,19 @@ TEST(Atl06Cmr, CommandWritesTheCycleCatalog) {
 
   EXPECT_EQ(test::run_granary("atl06 catalog --cmr --out " + out.string()).exit_code, 2);
   EXPECT_EQ(test::run_granary("atl06 catalog --cmr --cycle 20 --bbox 1,2,3 --out " + out.string()).exit_code, 2);
+}
+
+// CMR down for good is a service failure, not bad input: exit 3 ("run it again"), nothing
+// written. Retry-After: 0 keeps the CLI's default backoff from slowing the test.
+TEST(Atl06Cmr, CommandExitsUnavailableWhenCmrStaysDown) {
+  LoopbackServer down([](const HttpRequest&) { return HttpReply{503, "busy", {{"Retry-After", "0"}}}; });
+  test::TempDir tmp;
+  const auto out = tmp / "catalog.json";
+  auto r = test::run_granary("atl06 catalog --cmr --cycle 20 --cmr-url " + down.url() + " --out " + out.string());
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("HTTP 503 after 6 attempt(s)"), std::string::npos) << r.err;
+  EXPECT_EQ(down.requests().size(), 6u);
+  EXPECT_FALSE(fs::exists(out));
 }
 
 // Under authalic-wgs84 a footprint covers the authalic cells of every point in it (near 45N,

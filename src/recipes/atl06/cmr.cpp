@@ -13,6 +13,7 @@
 
 #include "io/store.hpp"
 #include "util/error.hpp"
+#include "util/unavailable_error.hpp"
 
 namespace granary::atl06 {
 namespace {
@@ -199,6 +200,10 @@ CmrSearch search_granules(const CmrQuery& query, io::HttpClient& http) {
     const auto response = http.get(search.url, headers);
     ++search.pages;
     const std::string source = fmt::format("{} (page {})", search.url, search.pages);
+    // Still throttled or failing after every retry: CMR is unavailable, the query is fine.
+    if (io::retryable_status(response.status))
+      throw UnavailableError(fmt::format("{}: CMR answered HTTP {} after {} attempt(s): {}", source, response.status,
+                                         response.attempts, cmr_error_text(response.body)));
     if (response.status != 200)
       fail("{}: CMR answered HTTP {}: {}", source, response.status, cmr_error_text(response.body));
     auto granules = parse_umm_page(response.body, source);
