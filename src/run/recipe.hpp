@@ -36,7 +36,7 @@ class Recipe {
   // In the parent, just before a payload goes to a worker (e.g. fresh credentials added);
   // what it adds stays out of results.
   virtual nlohmann::json prepare_payload(const nlohmann::json& payload) const { return payload; }
-  virtual RetryHint retry_hint(const std::vector<nlohmann::json>  virtual RetryHint retry_hint(const std::vector<nlohmann::json>& failed_payloads) const { return {}; } /*failed_payloads*/) const { return {}; }
+  virtual RetryHint retry_hint(const std::vector<nlohmann::json>& /*failed_payloads*/) const { return {}; }
   // Fields of the run report's "context" for this run.
   virtual nlohmann::json context() const { return nlohmann::json::object(); }
 };
