@@ -106,7 +106,9 @@ TEST_F(EccoGridMappingGdal, WithGridMappingTheGeoTiffIsEpsg4326) {
   const auto wkt = wkt_of(info);
   EXPECT_NE(wkt.find("GEOGCRS[\"WGS 84\""), std::string::npos) << wkt;
   EXPECT_NE(wkt.find("ID[\"EPSG\",4326]"), std::string::npos) << wkt;
-  if (info.contains("stac")) EXPECT_EQ(info["stac"].value("proj:epsg", 0), 4326) << info["stac"].dump();
+  if (info.contains("stac")) {
+    EXPECT_EQ(info["stac"].value("proj:epsg", 0), 4326) << info["stac"].dump();
+  }
   const auto srs = test::run_command("gdalsrsinfo -o epsg " + q(tif));
   EXPECT_NE(srs.out.find("EPSG:4326"), std::string::npos) << srs.out << srs.err;
   expect_half_degree_from_the_north_west(info);
@@ -124,7 +126,9 @@ TEST_F(EccoGridMappingGdal, WithGridMappingTheGeoTiffIsEpsg4326) {
 TEST_F(EccoGridMappingGdal, WithoutItGdalFindsTheGridButNoCrs) {
   const auto info = to_geotiff(plain_, "SSH", dir_->path() / "plain.tif");
   EXPECT_EQ(wkt_of(info), "") << "GDAL 3.6 does not guess a CRS from latitude/longitude names";
-  if (info.contains("stac")) EXPECT_FALSE(info["stac"].contains("proj:epsg")) << info["stac"].dump();
+  if (info.contains("stac")) {
+    EXPECT_FALSE(info["stac"].contains("proj:epsg")) << info["stac"].dump();
+  }
   expect_half_degree_from_the_north_west(info);
 }
 

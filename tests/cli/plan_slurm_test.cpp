@@ -38,7 +38,9 @@ std::string submit_and_wait(test::SlurmCluster& cluster, const fs::path& plan, c
   const auto r = cluster.run(env + test::granary_binary() + " submit slurm " + plan.string() + " --parallel 2");
   const auto job = submitted_job(r);
   EXPECT_FALSE(job.empty()) << r.out << r.err;
-  if (!job.empty()) EXPECT_TRUE(cluster.wait(job, 120s)) << cluster.log_tails();
+  if (!job.empty()) {
+    EXPECT_TRUE(cluster.wait(job, 120s)) << cluster.log_tails();
+  }
   return job;
 }
 
@@ -83,8 +85,10 @@ TEST(PlanSlurm, EccoAndAtl06PlansOnSlurmEqualTheLocalRuns) {
     for (const auto& t : cluster.tasks(job)) EXPECT_EQ(t.state, "COMPLETED") << job << "_" << t.array_task_id << cluster.log_tails();
 
   test::expect_same_products(ecco.demo() / "on-slurm", ecco.demo() / "products");
-  for (const auto& f : test::files_under(tmp / "local.zarr"))
-    if (f.rfind(".granary/", 0) != 0) EXPECT_EQ(files::read_all(tmp / "slurm.zarr" / f), files::read_all(tmp / "local.zarr" / f)) << f;
+  for (const auto& f : test::files_under(tmp / "local.zarr")) {
+    if (f.rfind(".granary/", 0) == 0) continue;  // status records differ per run
+    EXPECT_EQ(files::read_all(tmp / "slurm.zarr" / f), files::read_all(tmp / "local.zarr" / f)) << f;
+  }
   for (const auto& plan : {ecco_plan, atl06_plan}) {
     r = test::run_granary("report " + plan.string() + " --json");
     ASSERT_EQ(r.exit_code, 0) << r.err;

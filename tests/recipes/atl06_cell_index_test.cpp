@@ -216,7 +216,9 @@ TEST(Atl06CellIndex, PackedWordsDecodeToTheCellIdsInBothFormats) {
       ASSERT_EQ(cell.order, 12);
       ASSERT_EQ(static_cast<std::uint64_t>(cell.nest), ids[i]);
       ASSERT_FALSE(cell.point);
-      if (i) ASSERT_LT(words[i - 1], words[i]) << "Z-order: a raw unsigned sort";
+      if (i > 0) {
+        ASSERT_LT(words[i - 1], words[i]) << "Z-order: a raw unsigned sort";
+      }
     }
     // The parent's first child renders as the parent's digits and a 1 per level.
     EXPECT_EQ(healpix::packed_decimal(words.front()), std::to_string(kCell) + "111111");

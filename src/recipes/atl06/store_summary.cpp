@@ -45,7 +45,8 @@ json summarize_group(const io::Store& store, const std::string& group) {
   const bool has_ids = zarr::read_node(store, at("cell_ids")).has_value();
   const CellIndex index = declared_cell_index(group_node ? group_node->attributes : json(),
                                               has_ids ? zarr::read_node(store, at("cell_ids"))->attributes : json());
-  const std::optional<MortonForm> decode = has_ids ? std::nullopt : std::optional(index.morton_form);
+  std::optional<MortonForm> decode;  // cells from `morton` when there is no cell_ids
+  if (!has_ids) decode = index.morton_form;
   const std::string ids_name = has_ids ? "cell_ids" : "morton";
   const auto cells = array_node(store, at(ids_name),
                                 has_ids || index.morton_form == MortonForm::Packed ? zarr::DType::UInt64 : zarr::DType::Int64);
