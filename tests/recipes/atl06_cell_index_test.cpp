@@ -138,8 +138,11 @@ TEST(Atl06DggsAttributes, PackedFormDeclaresMortonAndItsLatitude) {
 TEST(Atl06DggsAttributes, XdggsAcceptsTheHealpixBlocksAndCellIds) {
   for (const auto& m : kModes) {
     const auto group = dggs_group_attributes(12, m)["dggs"];
-    if (m.morton_form == MortonForm::Legacy) EXPECT_EQ(xdggs_refusal(group, "zarr"), "") << group.dump();
-    else EXPECT_THAT(xdggs_refusal(group, "zarr"), HasSubstr("unknown grid name"));  // morton needs moczarr's registration
+    if (m.morton_form == MortonForm::Legacy) {
+      EXPECT_EQ(xdggs_refusal(group, "zarr"), "") << group.dump();
+    } else {
+      EXPECT_THAT(xdggs_refusal(group, "zarr"), HasSubstr("unknown grid name"));  // morton needs moczarr's registration
+    }
     EXPECT_EQ(xdggs_refusal(xdggs_cell_ids_attributes(12, m.latitude), "xdggs"), "");
   }
   // The emulation fails what xdggs failed on before: a long_name, magg's ellipsoid key.
@@ -194,7 +197,9 @@ TEST(Atl06CellIndex, V3StoresInEveryModePassTheValidatorAndRecordTheIndex) {
     documents.push_back(consolidated);
     const auto cell_attrs = read_json(store / "12" / "cell_ids" / "zarr.json")["attributes"];
     EXPECT_EQ(xdggs_refusal(cell_attrs, "xdggs"), "") << cell_attrs.dump();
-    if (m.morton_form == MortonForm::Legacy) EXPECT_EQ(xdggs_refusal(group["dggs"], "zarr"), "") << group.dump();
+    if (m.morton_form == MortonForm::Legacy) {
+      EXPECT_EQ(xdggs_refusal(group["dggs"], "zarr"), "") << group.dump();
+    }
   }
   const auto verdicts = test::validate_dggs(documents);
   for (std::size_t i = 0; i < verdicts.size(); ++i) EXPECT_TRUE(verdicts[i].valid) << documents[i] << ": " << verdicts[i].text();
