@@ -17,6 +17,7 @@
 #include "cli/cell_index_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/parallelism_option.hpp"
+#include "cli/plan_writing.hpp"
 #include "cli/recipes.hpp"
 #include "cli/granule_credentials.hpp"
 #include "formats/zarr/zarr.hpp"
@@ -51,8 +52,10 @@ struct RunOptions {
   std::string plan, log_name;
   std::optional<std::size_t> units, jobs_per_unit;
 
-  std::string command_line() const {
-    std::string t = fmt::format("granary atl06 run --catalog {} --out {}", catalog, out);
+  std::string command_line() const { return fmt::format("granary atl06 run --catalog {} --out {}{}", catalog, out, flags()); }
+  // The options after --catalog and --out, as typed (defaults left out).
+  std::string flags() const {
+    std::string t;
     if (workers) t += fmt::format(" -j {}", workers);
     if (max_cells) t += fmt::format(" --max-cells {}", max_cells);
     if (morton_cell) t += fmt::format(" --morton-cell {}", morton_cell);
@@ -117,6 +120,20 @@ void print_plan(const std::vector<atl06::PlannedCell>& cells, const atl06::Store
              cells.size(), layout.parents.size(), granules, o.out, store_exists ? "existing" : "new", o.zarr_format,
              layout.child_order, healpix::latitude_name(layout.index.latitude), atl06::morton_form_name(layout.index.morton_form), done,
              o.overwrite ? "rerun" : "skipped");
+}
+
+// The cells still to run, as the jobs of a run or a plan; `done` counts those skipped.
+std::vector<run::PlannedJob> jobs_of(const std::vector<atl06::PlannedCell>& cells, std::size_t& done) {
+  std::vector<run::PlannedJob> jobs;
+  done = 0;
+  for (const auto& c : cells) {
+    if (c.done) {
+      ++done;
+      continue;
+    }
+    jobs.push_back({std::to_string(c.parent), std::to_string(c.parent), c.payload});
+  }
+  return jobs;
 }
 
 // The store's layout from the catalog and the options, and the cells to run (done ones
@@ -184,15 +201,8 @@ void run_atl06_run(const RunOptions& o) {
   if (auto local = store->local_path("")) files::remove_stale_temporaries(*local);
   atl06::create_store(*store, layout);  // or check that the existing store has this layout
 
-  std::vector<run::PlannedJob> jobs;
   std::size_t skipped = 0;
-  for (const auto& c : cells) {
-    if (c.done) {
-      ++skipped;
-      continue;
-    }
-    jobs.push_back({std::to_string(c.parent), std::to_string(c.parent), c.payload});
-  }
+  const auto jobs = jobs_of(cells, skipped);
   if (skipped) spdlog::info("{} of {} cell(s) done in an earlier run with the same inputs: skipped (--overwrite reruns them)", skipped, cells.size());
 
   run::JobRunOutcome outcome;
@@ -250,32 +260,16 @@ void run_plan_atl06(const RunOptions& o) {
   auto setup = setup_run(o);
   if (auto local = setup.store->local_path("")) files::remove_stale_temporaries(*local);
   atl06::create_store(*setup.store, setup.layout);
-  std::vector<run::PlannedJob> jobs;
   std::size_t done = 0;
-  for (const auto& c : setup.cells) {
-    if (c.done) {
-      ++done;
-      continue;
-    }
-    jobs.push_back({std::to_string(c.parent), std::to_string(c.parent), c.payload});
-  }
+  const auto jobs = jobs_of(setup.cells, done);
   if (jobs.empty()) fail("{}: every selected cell is done in {} already (--overwrite plans them again)", o.catalog, o.out);
   run::PlanHeader header;
   header.recipe = "atl06";
   header.parameters = atl06_plan_parameters(o.credentials);
-  std::string command = fmt::format("granary plan atl06 --catalog {} --out {} --plan {}", o.catalog, o.out, o.plan);
-  const std::string run_flags = o.command_line().substr(o.command_line().find(o.out) + o.out.size());
-  header.command = command + run_flags;
-  header.created = run::iso_utc(std::chrono::system_clock::now());
+  header.command = fmt::format("granary plan atl06 --catalog {} --out {} --plan {}{}", o.catalog, o.out, o.plan, o.flags());
   header.log_name = o.log_name;
-  const auto units = run::split_into_units(jobs, run::unit_count(jobs.size(), o.units, o.jobs_per_unit));
-  auto dir = io::open_store(o.plan);
-  run::write_plan(*dir, header, units);
-  fmt::print("plan {}: {} cell(s) in {} unit(s) -> {}{}\n"
-             "  run a unit:  granary work {} --index I   (I = 0..{}; or the engine's array index)\n"
-             "  on Slurm:    granary submit slurm {}\n",
-             o.plan, jobs.size(), units.size(), o.out, done ? fmt::format(" ({} done already, not planned)", done) : "", o.plan,
-             units.size() - 1, o.plan);
+  write_and_announce_plan(o.plan, header, jobs, o.units, o.jobs_per_unit,
+                          done ? fmt::format("cell(s) ({} done already, not planned)", done) : std::string("cell(s)"), o.out);
   exit_code = 0;
 }
 

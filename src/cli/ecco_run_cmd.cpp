@@ -24,6 +24,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/parallelism_option.hpp"
+#include "cli/plan_writing.hpp"
 #include "cli/recipes.hpp"
 #include "io/store.hpp"
 #include "recipes/ecco/config.hpp"
@@ -277,6 +278,29 @@ std::vector<ecco::JobPlan> plan_jobs(const std::vector<ecco::Job>& jobs, const s
   return plans;
 }
 
+// The product tasks of the jobs' plans as the jobs an engine runs (ids in plan order, labelled
+// by their job line), with what could not be planned or deserves a warning.
+struct EccoTasks {
+  std::vector<run::PlannedJob> jobs;
+  std::vector<std::pair<std::string, std::string>> errors, warnings;  // (job line, text)
+  bool need_factors = false;                                        // some task is lat-lon
+  std::size_t native = 0;
+};
+
+EccoTasks collect_tasks(const std::vector<ecco::JobPlan>& plans) {
+  EccoTasks out;
+  for (const auto& plan : plans) {
+    if (!plan.ok()) out.errors.emplace_back(plan.job.to_line(), plan.error);
+    for (const auto& w : plan.warnings) out.warnings.emplace_back(plan.job.to_line(), w);
+    for (const auto& task : plan.tasks) {
+      out.jobs.push_back({fmt::format("{:06d}", out.jobs.size()), plan.job.to_line(), task.to_json()});
+      out.need_factors |= task.product == ecco::Product::Latlon;
+      out.native += task.product == ecco::Product::Native;
+    }
+  }
+  return out;
+}
+
 std::string job_label(const ecco::JobPlan& plan, const std::string& jobs_file) {
   return fmt::format("{} ({}:{})", plan.job.to_line(), jobs_file, plan.job.line);
 }
@@ -435,27 +459,19 @@ void run_run_command(const RunOptions& opt) {
   // Temporaries of runs killed with -9 would stay forever: no later rename claims them.
   if (!io::is_s3_uri(config.processed_output_dir)) files::remove_stale_temporaries(config.processed_output_dir);
 
-  std::vector<run::PlannedJob> tasks;
+  auto collected = collect_tasks(plans);
+  const auto& tasks = collected.jobs;
   run::RunRecord record;
-  bool need_factors = false;
-  std::size_t native_tasks = 0;
-  for (const auto& plan : plans) {
-    if (!plan.ok()) record.job_errors.emplace_back(plan.job.to_line(), plan.error);
-    for (const auto& w : plan.warnings) record.job_warnings.emplace_back(plan.job.to_line(), w);
-    for (const auto& task : plan.tasks) {
-      tasks.push_back({fmt::format("{:06d}", tasks.size()), plan.job.to_line(), task.to_json()});
-      need_factors |= task.product == ecco::Product::Latlon;
-      native_tasks += task.product == ecco::Product::Native;
-    }
-  }
-  if (config.grid_mapping && native_tasks > 0)
-    spdlog::info("grid mapping: lat-lon products only; {} native task(s) are written without one", native_tasks);
+  record.job_errors = std::move(collected.errors);
+  record.job_warnings = std::move(collected.warnings);
+  if (config.grid_mapping && collected.native > 0)
+    spdlog::info("grid mapping: lat-lon products only; {} native task(s) are written without one", collected.native);
 
   const auto recipe = make_recipe("ecco");
   run::JobRunOutcome outcome;
   if (!tasks.empty()) {
     // Loaded once here (the recipe's prepare), shared copy-on-write by every forked worker.
-    recipe->prepare(ecco_plan_parameters(opt.config, opt.overwrite, opt.grid_mapping, need_factors));
+    recipe->prepare(ecco_plan_parameters(opt.config, opt.overwrite, opt.grid_mapping, collected.need_factors));
     const int workers = run::default_workers(opt.workers);
     const auto jobs_with_tasks =
         std::count_if(plans.begin(), plans.end(), [](const auto& p) { return !p.tasks.empty(); });
@@ -528,35 +544,20 @@ void run_plan_command(const PlanOptions& opt) {
   auto groupings = all_groupings(metadata);
   auto jobs = ecco::read_jobs_file(opt.jobs, groupings);
   auto plans = plan_jobs(jobs, groupings, config, /*log_errors=*/true);
-  std::vector<run::PlannedJob> tasks;
-  json errors = json::array(), warnings = json::array();
-  bool need_factors = false;
-  for (const auto& plan : plans) {
-    if (!plan.ok()) errors.push_back({plan.job.to_line(), plan.error});
-    for (const auto& w : plan.warnings) warnings.push_back({plan.job.to_line(), w});
-    for (const auto& task : plan.tasks) {
-      tasks.push_back({fmt::format("{:06d}", tasks.size()), plan.job.to_line(), task.to_json()});
-      need_factors |= task.product == ecco::Product::Latlon;
-    }
-  }
-  if (tasks.empty()) fail("{}: no task to plan ({} job(s), none with timesteps to run)", opt.jobs, jobs.size());
+  const auto tasks = collect_tasks(plans);
+  if (tasks.jobs.empty()) fail("{}: no task to plan ({} job(s), none with timesteps to run)", opt.jobs, jobs.size());
   run::PlanHeader header;
   header.recipe = "ecco";
-  header.parameters = ecco_plan_parameters(opt.config, opt.overwrite, opt.grid_mapping, need_factors);
-  header.parameters["job_errors"] = errors;
-  header.parameters["job_warnings"] = warnings;
+  header.parameters = ecco_plan_parameters(opt.config, opt.overwrite, opt.grid_mapping, tasks.need_factors);
+  header.parameters["job_errors"] = tasks.errors;
+  header.parameters["job_warnings"] = tasks.warnings;
   header.command = opt.command_line();
-  header.created = run::iso_utc(std::chrono::system_clock::now());
   header.log_name = opt.log_name;
-  const auto units = run::split_into_units(tasks, run::unit_count(tasks.size(), opt.units, opt.jobs_per_unit));
-  auto dir = io::open_store(opt.plan);
-  run::write_plan(*dir, header, units);
-  fmt::print("plan {}: {} ECCO task(s) of {} job(s) in {} unit(s){} -> {}\n"
-             "  run a unit:  granary work {} --index I   (I = 0..{}; or the engine's array index)\n"
-             "  on Slurm:    granary submit slurm {}\n",
-             opt.plan, tasks.size(), jobs.size(), units.size(), errors.empty() ? "" : fmt::format(" ({} job(s) cannot run)", errors.size()),
-             config.processed_output_dir, opt.plan, units.size() - 1, opt.plan);
-  exit_code = errors.empty() ? 0 : 1;
+  write_and_announce_plan(opt.plan, header, tasks.jobs, opt.units, opt.jobs_per_unit,
+                          fmt::format("ECCO task(s) of {} job(s){}", jobs.size(),
+                                      tasks.errors.empty() ? "" : fmt::format(" ({} job(s) cannot run)", tasks.errors.size())),
+                          config.processed_output_dir);
+  exit_code = tasks.errors.empty() ? 0 : 1;
 }
 
 }  // namespace

@@ -8,12 +8,14 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.hpp"
 #include "cli/parallelism_option.hpp"
+#include "cli/plan_writing.hpp"
 #include "cli/recipes.hpp"
 #include "io/store.hpp"
 #include "run/job_runner.hpp"
@@ -47,10 +49,13 @@ void run_work(const WorkOptions& o) {
   }
   if (index >= header.units) fail("work: unit {} is not in {} ({} unit(s): 0..{})", index, o.plan, header.units, header.units - 1);
   const auto jobs = run::read_unit(*dir, index);
-  // Results of this unit's jobs from an earlier run of it: done ones are not run again.
+  // Results of this unit's jobs from an earlier run of it: done ones are not run again. One
+  // listing says which exist (on S3 a LIST, not a HEAD per job); only those are read.
+  std::set<std::string> recorded;
+  for (const auto& o : dir->list("results/")) recorded.insert(o.key);
   std::map<std::string, json> earlier;
   for (const auto& j : jobs)
-    if (dir->exists(run::result_key(j.id))) earlier[j.id] = run::read_results_of(*dir, j.id);
+    if (recorded.count(run::result_key(j.id))) earlier[j.id] = run::read_results_of(*dir, j.id);
   auto recipe = make_recipe(header.recipe);
   recipe->prepare(header.parameters);
   run::JobRunOptions options;
@@ -126,6 +131,19 @@ void run_status(const std::string& plan) {
 }
 
 }  // namespace
+
+void write_and_announce_plan(const std::string& plan_uri, run::PlanHeader header, const std::vector<run::PlannedJob>& jobs,
+                             std::optional<std::size_t> units, std::optional<std::size_t> jobs_per_unit, const std::string& what,
+                             const std::string& output) {
+  header.created = run::iso_utc(std::chrono::system_clock::now());
+  const auto split = run::split_into_units(jobs, run::unit_count(jobs.size(), units, jobs_per_unit));
+  auto dir = io::open_store(plan_uri);
+  run::write_plan(*dir, std::move(header), split);
+  fmt::print("plan {}: {} {} in {} unit(s) -> {}\n"
+             "  run a unit:  granary work {} --index I   (I = 0..{}; or the engine's array index)\n"
+             "  on Slurm:    granary submit slurm {}\n",
+             plan_uri, jobs.size(), what, split.size(), output, plan_uri, split.size() - 1, plan_uri);
+}
 
 void add_plan_commands(CLI::App& root) {
   auto* plan = root.add_subcommand("plan", "Write a plan: a run's jobs in units of work that any engine runs with `granary work`");
