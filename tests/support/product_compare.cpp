@@ -54,4 +54,14 @@ void expect_same_products(const fs::path& got, const fs::path& want) {
   }
 }
 
+void expect_same_zarr(const fs::path& got, const fs::path& want) {
+  std::size_t compared = 0;
+  for (const auto& f : files_under(want)) {
+    if (f.rfind(".granary/", 0) == 0) continue;
+    EXPECT_EQ(files::read_all(got / f), files::read_all(want / f)) << f;
+    ++compared;
+  }
+  EXPECT_GT(compared, 0u) << want << " holds no Zarr object";
+}
+
 }  // namespace granary::test

@@ -17,5 +17,8 @@ std::string first_difference(const std::string& got, const std::string& want);
 // gtest expectations: the same files under both, every .nc equal but for the stamps and
 // every other file byte-equal (reports/ left out: they differ per run).
 void expect_same_products(const std::filesystem::path& got, const std::filesystem::path& want);
+// gtest expectations: every object of the Zarr store `want` (granary's .granary/ status
+// records aside, which differ per run) is in `got`, byte for byte.
+void expect_same_zarr(const std::filesystem::path& got, const std::filesystem::path& want);
 
 }  // namespace granary::test
