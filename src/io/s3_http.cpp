@@ -144,7 +144,7 @@ HttpResponse send_once(const HttpRequest& request, const Signer* signer) {
     add_header("x-amz-content-sha256: " + sha256_hex(request.body));
     if (!signer->credentials.session_token.empty())
       add_header("x-amz-security-token: " + signer->credentials.session_token);
-    curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, ("aws:amz:" + signer->region + ":s3").c_str());
+    curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, ("aws:amz:" + signer->region + ":" + signer->service).c_str());
     curl_easy_setopt(curl, CURLOPT_USERNAME, signer->credentials.access_key_id.c_str());
     curl_easy_setopt(curl, CURLOPT_PASSWORD, signer->credentials.secret_access_key.c_str());
   }
@@ -154,8 +154,10 @@ HttpResponse send_once(const HttpRequest& request, const Signer* signer) {
   curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);  // keys may hold "." and ".." segments
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);  // a stalled transfer fails (and retries)
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
+  if (request.quiet_seconds > 0) {  // a stalled transfer fails (and retries)
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, request.quiet_seconds);
+  }
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_text);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);

@@ -39,6 +39,9 @@ struct HttpRequest {
   std::span<const std::byte> body{};
   // CompleteMultipartUpload may answer 200 OK and report a failure in the body.
   bool error_may_follow_ok = false;
+  // A transfer that moves under 1 KiB/s for this long fails (and is retried); 0 waits as
+  // long as it takes (a synchronous Lambda invocation says nothing for up to 15 minutes).
+  long quiet_seconds = 60;
 };
 
 struct HttpResponse {
@@ -57,6 +60,7 @@ using io::TransportError;
 struct Signer {
   std::string region;
   Credentials credentials;
+  std::string service = "s3";  // the SigV4 scope's service: s3, lambda, logs
 };
 
 // Sends once; signer == nullptr sends an unsigned (anonymous) request.
