@@ -2,6 +2,7 @@
 // keys: recipes/atl06/cell_job.hpp). Parameters: {"granule_credentials": {"source", "url"}}.
 // Keys are never written into a plan: with "earthdata", each process that hands out jobs
 // fetches them once (prepare) and gives every job fresh ones (prepare_payload).
+#include <algorithm>
 #include <memory>
 
 #include <tbb/global_control.h>
@@ -20,6 +21,11 @@ class Atl06Recipe final : public run::Recipe {
   std::string name() const override { return "atl06"; }
 
   void prepare(const json& p) override {
+    // An engine that hands each event fresh keys (the Lambda orchestrator): never fetch our own.
+    if (const auto h = p.value("handed_out", json::array()); std::find(h.begin(), h.end(), "s3_credentials") != h.end()) {
+      keys_.reset();
+      return;
+    }
     const json c = p.value("granule_credentials", json::object());
     GranuleCredentialOptions options;
     options.source = c.value("source", "chain");

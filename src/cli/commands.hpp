@@ -50,5 +50,7 @@ void add_plan_ecco_command(CLI::App& plan);
 void add_plan_atl06_command(CLI::App& plan);
 // granary submit slurm: a plan as a Slurm job array (cli/submit_cmd.cpp, run/slurm_submit).
 void add_submit_command(CLI::App& root);
+// granary lambda: the AWS Lambda custom runtime (cli/lambda_cmd.cpp, cli/lambda_handler).
+void add_lambda_command(CLI::App& root);
 
 }  // namespace granary::cli

@@ -38,7 +38,17 @@ JobRunOutcome run_jobs(const Recipe& recipe, const std::vector<PlannedJob>& jobs
   Progress progress(payloads.size(), options.progress_label.empty() ? recipe.name() : options.progress_label);
   PoolOptions pool;
   pool.workers = workers;
-  pool.prepare = [&recipe](const json& payload) { return recipe.prepare_payload(payload); };
+  if (options.handout.is_object() && !options.handout.empty()) {
+    pool.prepare = [&options](const json& payload) {
+      json p = payload;
+      for (const auto& [key, value] : options.handout.items()) p[key] = value;
+      return p;
+    };
+  } else {
+    pool.prepare = [&recipe](const json& payload) { return recipe.prepare_payload(payload); };
+  }
+  pool.deadline = options.deadline;
+  pool.deadline_reason = options.deadline_reason;
   pool.on_result = [&](std::size_t k, const json& r) {
     const PlannedJob& job = jobs[todo[k]];
     json result = r;
@@ -48,6 +58,8 @@ JobRunOutcome run_jobs(const Recipe& recipe, const std::vector<PlannedJob>& jobs
       result["unit"] = options.unit;
       result["attempt"] = options.attempt;
       result["finished"] = iso_utc(std::chrono::system_clock::now());
+      if (options.result_fields.is_object())
+        for (const auto& [key, value] : options.result_fields.items()) result[key] = value;
     }
     if (options.plan_dir) {
       try {

@@ -4,7 +4,9 @@
 // run`, `atl06 run`) do: the recipe prepares once before the workers fork, each job's
 // result is recorded as it arrives (results/<id>.json of a plan, when there is one), and a
 // job whose result already says it is done is not run again.
+#include <chrono>
 #include <cstddef>
+#include <optional>
 #include <functional>
 #include <string>
 #include <vector>
@@ -26,6 +28,14 @@ struct JobRunOptions {
   std::size_t unit = 0;             // recorded in each result
   // The line logged (above the progress bar) for each failed result; default: label and error.
   std::function<std::string(const PlannedJob& job, const nlohmann::json& result)> failure_message;
+  // Fields an engine event handed out (magg's s3_credentials): set into every payload in place
+  // of Recipe::prepare_payload, which would fetch keys this process was given.
+  nlohmann::json handout = nlohmann::json::object();
+  // A Lambda invocation's end (PoolOptions::deadline): jobs still running are stopped.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  std::string deadline_reason = "the deadline passed";
+  // Fields added to every result (a Lambda's request id).
+  nlohmann::json result_fields = nlohmann::json::object();
 };
 
 struct JobRunOutcome {

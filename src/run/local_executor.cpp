@@ -167,13 +167,18 @@ class Pool {
     for (pid_t pid : retired_) wait_for(pid);
 
     PoolOutcome outcome;
-    outcome.interrupted = stopping();
+    outcome.interrupted = interrupted();
+    outcome.deadline_passed = deadline_passed_;
     outcome.workers = spawned_;
     outcome.workers_replaced = replaced_;
-    for (std::size_t i = 0; i < tasks_.size(); ++i)
-      if (!done_[i])
+    for (std::size_t i = 0; i < tasks_.size(); ++i) {
+      if (done_[i]) continue;
+      if (deadline_passed_)
+        record(i, executor_failure(tasks_[i], fmt::format("not started: {}", options_.deadline_reason)));
+      else
         results_[i] = executor_failure(
             tasks_[i], fmt::format("not started: run interrupted by {}", InterruptScope::last_name()), "CANCELLED");
+    }
     outcome.results = std::move(results_);
     return outcome;
   }
@@ -246,7 +251,20 @@ class Pool {
   }
 
   // The signal handler may have run between poll and now: check its count, not a copy.
-  static bool stopping() { return InterruptScope::count() > 0; }
+  static bool interrupted() { return InterruptScope::count() > 0; }
+  bool stopping() {
+    if (!deadline_passed_ && options_.deadline && std::chrono::steady_clock::now() >= *options_.deadline) on_deadline();
+    return interrupted() || deadline_passed_;
+  }
+
+  void on_deadline() {
+    deadline_passed_ = true;
+    if (!workers_.empty())
+      spdlog::warn("{}: stopping {} running task(s); {} not started", options_.deadline_reason, workers_.size(),
+                   tasks_.size() - next_);
+    for (const auto& w : workers_)
+      if (w.task) ::kill(w.pid, SIGKILL);
+  }
 
   void record(std::size_t index, json result) {
     results_[index] = std::move(result);
@@ -295,9 +313,9 @@ class Pool {
     // The worker is gone: find out why, fail its task, replace it if work remains.
     ::close(w.fd);
     int status = wait_for(w.pid);
-    std::string reason = killed_ ? fmt::format("interrupted: worker killed after a second {}",
-                                               InterruptScope::last_name())
-                                 : describe_wait_status(status);
+    std::string reason = deadline_passed_ ? fmt::format("stopped: {}", options_.deadline_reason)
+                         : killed_    ? fmt::format("interrupted: worker killed after a second {}", InterruptScope::last_name())
+                                      : describe_wait_status(status);
     auto task = w.task;
     workers_.erase(workers_.begin() + static_cast<std::ptrdiff_t>(k));
     if (task) {
@@ -318,10 +336,19 @@ class Pool {
     std::vector<pollfd> fds;
     fds.push_back({interrupts_.read_end(), POLLIN, 0});
     for (const auto& w : workers_) fds.push_back({w.fd, POLLIN, 0});
-    int n = ::poll(fds.data(), fds.size(), -1);
+    int timeout_ms = -1;
+    if (options_.deadline && !deadline_passed_) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(*options_.deadline - std::chrono::steady_clock::now());
+      timeout_ms = static_cast<int>(std::clamp<std::chrono::milliseconds::rep>(left.count(), 0, 60'000));
+    }
+    int n = ::poll(fds.data(), fds.size(), timeout_ms);
     if (n < 0) {
       if (errno == EINTR) return;
       fail("pool: poll failed ({})", std::strerror(errno));
+    }
+    if (n == 0) {
+      stopping();  // kills the running workers once the deadline has passed
+      return;
     }
     if (fds[0].revents) on_signal();
     // Handle at most one worker per poll round: on_readable may erase from workers_, which
@@ -345,6 +372,7 @@ class Pool {
   std::size_t next_ = 0;
   bool announced_ = false;
   bool killed_ = false;
+  bool deadline_passed_ = false;
   int spawned_ = 0;
   int replaced_ = 0;
 };
@@ -414,7 +442,7 @@ json run_task_guarded(const Handler& handler, const json& payload) {
 PoolOutcome run_local(const std::vector<json>& tasks, const Handler& handler, const PoolOptions& options) {
   if (tasks.empty()) return {};
   const int requested = default_workers(options.workers);
-  if (requested == 1 && options.in_process_single) return run_in_process(tasks, handler, options);
+  if (requested == 1 && options.in_process_single && !options.deadline) return run_in_process(tasks, handler, options);
   const int workers = static_cast<int>(std::min<std::size_t>(requested, tasks.size()));
   join_tbb_threads_before_fork();
   InterruptScope interrupts(/*in_process=*/false);

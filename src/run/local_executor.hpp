@@ -13,11 +13,17 @@
 // abort, exit) marks its task FAILED with the reason and is replaced; a handler that throws
 // marks its task FAILED; other tasks carry on.
 //
+// A deadline (a Lambda invocation's) works like a second interrupt at that moment: running
+// workers are killed and their tasks FAILED "stopped: <reason>"; unstarted tasks FAILED "not
+// started: <reason>". Both are reported through on_result, so a plan records them.
+//
 // Interrupts (SIGINT/SIGTERM) during run_local: the first stops handing out tasks and waits
 // for the running ones; the second kills the running workers. Unstarted tasks come back as
 // CANCELLED. Outputs are atomic and tasks idempotent, so a rerun resumes.
+#include <chrono>
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,11 +46,16 @@ struct PoolOptions {
   // adds stays out of the results: a result that carries its task carries the planned
   // payload. A throw fails that task only.
   std::function<nlohmann::json(const nlohmann::json& payload)> prepare;
+  // When set, tasks run in worker processes even with one worker (a task past the deadline
+  // must be killable).
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  std::string deadline_reason = "the deadline passed";
 };
 
 struct PoolOutcome {
   std::vector<nlohmann::json> results;  // one per task, in task order
   bool interrupted = false;             // SIGINT/SIGTERM cut the run short
+  bool deadline_passed = false;         // the deadline cut the run short
   int workers = 0;                      // worker processes used (0 = ran in-process)
   int workers_replaced = 0;             // workers that died and were replaced
 };

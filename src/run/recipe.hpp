@@ -28,7 +28,9 @@ class Recipe {
   virtual ~Recipe() = default;
   virtual std::string name() const = 0;  // a plan's "recipe"
   // Once per process, before workers fork: what every job shares (grid, factors), from the
-  // plan's parameters. Throws granary::Error for parameters it cannot use.
+  // plan's parameters. Throws granary::Error for parameters it cannot use. "handed_out" in
+  // the parameters lists payload fields an engine event brings fresh (magg's s3_credentials
+  // from the Lambda orchestrator): the recipe must not fetch them itself.
   virtual void prepare(const nlohmann::json& parameters) = 0;
   // Runs one payload in a worker. A failed job is a result {"status": "FAILED", "error"};
   // throws only for a payload it cannot read (the executor makes that a FAILED result too).
