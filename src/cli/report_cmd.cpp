@@ -6,10 +6,14 @@
 // GB-seconds, the run's cost and memory and timeout sizing (run/lambda_report.hpp).
 #include <time.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -91,7 +95,18 @@ nlohmann::json lambda_section(run::PlanState& state, const std::string& plan_uri
       {"events", stats.events},
       {"throttled", stats.throttled},
       {"lines_used", log.lines_used()}};
-  return run::lambda::apply_lambda_logs(state, plan_uri, log, prices, source);
+  // A retry's unit named without its jobs: read that unit of the retry plan (once).
+  std::map<std::pair<std::string, std::size_t>, std::vector<std::string>> retry_units;
+  auto retry_unit_jobs = [&](const std::string& name, std::size_t index) {
+    auto [it, fresh] = retry_units.try_emplace({name, index});
+    if (fresh && std::find(state.retries.begin(), state.retries.end(), name) != state.retries.end()) {
+      const auto sub = io::open_store(plan_uri + "/" + name);
+      if (index < run::read_plan(*sub).units)
+        for (const auto& job : run::read_unit(*sub, index)) it->second.push_back(job.id);
+    }
+    return it->second;
+  };
+  return run::lambda::apply_lambda_logs(state, plan_uri, log, prices, source, retry_unit_jobs);
 }
 
 // A plan directory (local or s3://) holds plan.json: its report is built from the results.

@@ -55,24 +55,27 @@ std::string unit_price(double price) {
   return "$" + s;
 }
 
-json memory_advice(double size_mb, double max_used_mb, std::size_t out_of_memory) {
+// size_mb: the largest memory size seen; oom_size_mb: the largest at which an invocation ran
+// out of memory (the function may have been given more since).
+json memory_advice(double size_mb, double max_used_mb, std::size_t out_of_memory, double oom_size_mb) {
   json m = {{"memory_size_mb", size_mb}, {"max_memory_used_mb", max_used_mb}};
   if (size_mb <= 0) {
     m["advice"] = "no REPORT line: nothing to size from";
     return m;
   }
-  if (out_of_memory > 0 && size_mb >= kMaxMemoryMb) {
+  if (oom_size_mb <= 0) oom_size_mb = size_mb;  // known from Runtime.OutOfMemory lines alone
+  if (out_of_memory > 0 && oom_size_mb >= kMaxMemoryMb) {
     m["advice"] = fmt::format("{} invocation(s) ran out of memory at {:.0f} MB, Lambda's most: plan fewer jobs per unit",
-                              out_of_memory, size_mb);
+                              out_of_memory, oom_size_mb);
     return m;
   }
   if (out_of_memory > 0) {
-    const double more = std::min(kMaxMemoryMb, size_mb * 2);
+    const double more = std::min(kMaxMemoryMb, std::max(size_mb, oom_size_mb * 2));
     m["suggested_mb"] = more;
     m["advice"] = fmt::format(
         "{} invocation(s) ran out of memory at {:.0f} MB: give the function more (e.g. {:.0f} MB), or plan fewer jobs per "
         "unit",
-        out_of_memory, size_mb, more);
+        out_of_memory, oom_size_mb, more);
     return m;
   }
   // 25% headroom, in 128 MB steps: Lambda's sizes are whole MB from 128 to 10,240.
@@ -170,7 +173,7 @@ std::string log_filter_pattern() {
 }
 
 json apply_lambda_logs(PlanState& state, const std::string& plan_uri, const InvocationLog& log, const Prices& prices,
-                       const json& source) {
+                       const json& source, const RetryUnitJobs& retry_unit_jobs) {
   const auto& invocations = log.invocations();
   std::map<std::string, std::size_t> index_of_id;
   for (std::size_t i = 0; i < state.jobs.size(); ++i) index_of_id[state.jobs[i].id] = i;
@@ -194,11 +197,18 @@ json apply_lambda_logs(PlanState& state, const std::string& plan_uri, const Invo
   for (const auto& [rid, inv] : invocations) {
     for (const auto* line : {inv.started ? &*inv.started : nullptr, inv.finished ? &*inv.finished : nullptr}) {
       if (!line || (!line->plan.empty() && !this_plan(line->plan))) continue;
-      for (const auto& id : line->jobs)
+      std::vector<std::string> ids = line->jobs;
+      if (ids.empty() && line->index && !line->plan.empty()) {
+        const auto uri = without_trailing_slash(line->plan);
+        if (uri == plan) {
+          for (std::size_t i = 0; i < state.jobs.size(); ++i)
+            if (state.unit_of[i] == *line->index) jobs_of[rid].insert(i);
+        } else if (retry_unit_jobs) {
+          ids = retry_unit_jobs(uri.substr(plan.size() + 1), *line->index);
+        }
+      }
+      for (const auto& id : ids)
         if (auto it = index_of_id.find(id); it != index_of_id.end()) jobs_of[rid].insert(it->second);
-      if (line->jobs.empty() && line->index && !line->plan.empty() && without_trailing_slash(line->plan) == plan)
-        for (std::size_t i = 0; i < state.jobs.size(); ++i)
-          if (state.unit_of[i] == *line->index) jobs_of[rid].insert(i);
     }
   }
 
@@ -218,6 +228,11 @@ json apply_lambda_logs(PlanState& state, const std::string& plan_uri, const Invo
   for (std::size_t i = 0; i < state.jobs.size(); ++i) {
     json& r = state.results[i];
     if (!r.is_null() && is_done(r)) continue;
+    // The function's own FAILED result is the job's error (its invocation may have timed out
+    // later, on another job of the unit).
+    if (r.is_object() && status_of(r) == "FAILED" && r.contains("lambda") && r["lambda"].is_object() &&
+        !r["lambda"].contains("function_error"))
+      continue;
     const Invocation* inv = nullptr;
     if (auto it = invocations.find(request_id_of(r)); it != invocations.end()) inv = &it->second;
     for (const auto* candidate : invocations_of_job[i])
@@ -236,7 +251,7 @@ json apply_lambda_logs(PlanState& state, const std::string& plan_uri, const Invo
   // What the invocations cost and how they ended.
   json timed_out = json::array(), out_of_memory = json::array(), errors = json::array();
   std::vector<double> durations, inits;
-  double billed_s = 0, gb_s = 0, size_mb = 0, max_used_mb = 0;
+  double billed_s = 0, gb_s = 0, size_mb = 0, max_used_mb = 0, oom_size_mb = 0;
   std::optional<double> limit_s;
   std::size_t reports = 0;
   for (const auto* inv : ours) {
@@ -248,6 +263,7 @@ json apply_lambda_logs(PlanState& state, const std::string& plan_uri, const Invo
       if (inv->report) {
         entry["memory_size_mb"] = inv->report->memory_size_mb;
         entry["max_memory_used_mb"] = inv->report->max_memory_used_mb;
+        oom_size_mb = std::max(oom_size_mb, inv->report->memory_size_mb);
       }
       out_of_memory.push_back(entry);
     } else if (inv->timed_out()) {
@@ -300,7 +316,7 @@ json apply_lambda_logs(PlanState& state, const std::string& plan_uri, const Invo
       {"requests", requests},
       {"prices", {{"arch", prices.arch}, {"gb_second", prices.gb_second}, {"request", prices.request}}},
       {"cost", {{"compute", compute}, {"requests", request_cost}, {"total", compute + request_cost}}},
-      {"memory", memory_advice(size_mb, max_used_mb, out_of_memory.size())},
+      {"memory", memory_advice(size_mb, max_used_mb, out_of_memory.size(), oom_size_mb)},
       {"timeout", timeout_advice(limit_s, durations, timed_out.size())}};
   return section;
 }

@@ -11,6 +11,7 @@
 // before it wrote anything). Invocations of other runs in the same log group are counted
 // apart and not charged to this run.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -71,12 +72,18 @@ class InvocationLog {
 // that a function's other output is not read.
 std::string log_filter_pattern();
 
-// Joins the log to the plan's jobs; every FAILED or MISSING job whose (latest) invocation
-// timed out or ran out of memory gets that reason as its result's "error" (the earlier
-// message kept as lambda.reported_error). Returns the report's "lambda" section; `source`
-// (log group, endpoint, pages, events, start time) is copied into it as "log".
+// The job ids of unit `index` of the plan's retry plan `retry_name` ("retry-1"), for
+// granary lines that name a retry's unit without its jobs; empty when there is no such unit.
+using RetryUnitJobs = std::function<std::vector<std::string>(const std::string& retry_name, std::size_t index)>;
+
+// Joins the log to the plan's jobs. A MISSING job, or a FAILED one whose result the function
+// did not write itself (the orchestrator's "function_error" result), whose (latest)
+// invocation timed out or ran out of memory gets that reason as its result's "error" (the
+// earlier message kept as lambda.reported_error); a job the function failed on its own keeps
+// its error. Returns the report's "lambda" section; `source` (log group, endpoint, pages,
+// events, start time) is copied into it as "log".
 nlohmann::json apply_lambda_logs(PlanState& state, const std::string& plan_uri, const InvocationLog& log,
-                                 const Prices& prices, const nlohmann::json& source);
+                                 const Prices& prices, const nlohmann::json& source, const RetryUnitJobs& retry_unit_jobs = {});
 
 // The "lambda" section as text for `granary report` (it replaces the core-hour cost line).
 std::string lambda_summary_text(const nlohmann::json& section);

@@ -232,6 +232,40 @@ TEST_F(ReportCloudWatch, MemoryAdviceForARunThatFits) {
   EXPECT_THAT(r.out, HasSubstr("Ended: 2 well, 0 timed out"));
 }
 
+// A retry plan's unit (granary retry P, then submit lambda P/retry-1) whose line names only
+// the retry plan and its index: the retry's unit is read to find its jobs.
+TEST_F(ReportCloudWatch, RetryPlanUnitsAreJoined) {
+  LambdaRun run;
+  io::FileStore retry(run.plan / "retry-1");
+  run::PlanHeader h;
+  h.recipe = "lambda-test";
+  h.command = "granary retry ...";
+  h.created = run::iso_utc(std::chrono::system_clock::now() - std::chrono::minutes(10));
+  h.attempt = 2;
+  run::write_plan(retry, h, {{{"000008", "cell 8", {{"n", 8}}}}});
+  const std::int64_t t = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             (std::chrono::system_clock::now() - std::chrono::minutes(5)).time_since_epoch()).count();
+  json events = json::array();
+  events.push_back({{"timestamp", t},
+                    {"message", json{{"event_type", "lambda_invocation"}, {"request_id", "r-retry"}, {"kind", "plan_unit"},
+                                     {"plan", (run.plan / "retry-1").string()}, {"index", 0}}
+                                    .dump()}});
+  events.push_back({{"timestamp", t + 1}, {"message", report_line("r-retry", 300000, 300000, 500, "Status: timeout")}});
+  test::CloudWatchServerOptions options;
+  options.groups = {{"/aws/lambda/fn", events}};
+  options.credentials = {kKeys};
+  test::CloudWatchTestServer server(options);
+  auto r = test::run_command(server.env(kKeys) + test::granary_binary() + " report " + run.plan.string() +
+                             " --cloudwatch /aws/lambda/fn --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto l = json::parse(r.out)["lambda"];
+  ASSERT_EQ(l["timed_out"].size(), 1u) << l.dump(1);
+  EXPECT_EQ(l["timed_out"][0]["request_id"], "r-retry");
+  EXPECT_EQ(l["timed_out"][0]["jobs"], json({"cell 8"}));
+  EXPECT_EQ(l["jobs_given_a_reason"], 1);
+  EXPECT_THAT(json::parse(r.out)["failures"].dump(), HasSubstr("cell 8: Lambda: timed out after 300.00 s"));
+}
+
 TEST_F(ReportCloudWatch, WrongKeysAndMissingLogGroupAreClearErrors) {
   LambdaRun run;
   test::CloudWatchServerOptions options;
