@@ -71,8 +71,11 @@ nlohmann::json lambda_section(run::PlanState& state, const std::string& plan_uri
 
   run::cloudwatch::FilterRequest request;
   request.log_group = o.cloudwatch;
-  request.start_ms = epoch_ms(state.header.created, plan_uri + "/plan.json created") -
-                     std::chrono::duration_cast<std::chrono::milliseconds>(kLogMargin).count();
+  if (state.header.created.empty())
+    spdlog::warn("{}/plan.json says not when it was made: reading the whole log group", plan_uri);
+  else
+    request.start_ms = epoch_ms(state.header.created, plan_uri + "/plan.json created") -
+                       std::chrono::duration_cast<std::chrono::milliseconds>(kLogMargin).count();
   request.filter_pattern = run::lambda::log_filter_pattern();
   spdlog::info("reading CloudWatch Logs {} at {} ({}) from {}", o.cloudwatch, endpoint.url, endpoint.source,
                run::iso_utc(std::chrono::system_clock::time_point(std::chrono::milliseconds(request.start_ms))));
