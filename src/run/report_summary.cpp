@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "run/lambda_report.hpp"
 #include "run/report.hpp"
 
 namespace granary::run {
@@ -150,11 +151,13 @@ json summary_json(const json& report, std::size_t top) {
   for (const auto& g : group_failures(report)) failures.push_back({{"reason", g.reason}, {"count", g.count}, {"examples", g.examples}});
   json slowest = json::array();
   for (const auto& [key, seconds] : slowest_jobs(report, top)) slowest.push_back({{"job", key}, {"seconds", seconds}});
-  return {{"totals", report.at("totals")},
-          {"slowest_jobs", slowest},
-          {"failures", failures},
-          {"sizing", sizing(report)},
-          {"next_commands", next_commands(report)}};
+  json out = {{"totals", report.at("totals")},
+              {"slowest_jobs", slowest},
+              {"failures", failures},
+              {"sizing", sizing(report)},
+              {"next_commands", next_commands(report)}};
+  if (report.contains("lambda")) out["lambda"] = report["lambda"];
+  return out;
 }
 
 std::string human_summary(const json& report, std::size_t top, double price_per_core_hour) {
@@ -191,20 +194,25 @@ std::string human_summary(const json& report, std::size_t top, double price_per_
     s += fmt::format("Granule reads: {} with points, {} without, {} failed\n", production.value("granules_read", 0),
                      production.value("granules_skipped", 0), production.value("granules_failed", 0));
   }
+  const bool lambda_run = report.contains("lambda") && report["lambda"].is_object();
   if (const auto size = sizing(report, price_per_core_hour); size["jobs_that_ran"].get<std::size_t>() > 0) {
     const auto& ts = t.value("task_seconds", json::object());
     if (ts.contains("p50") && ts["p50"].is_number())
       s += fmt::format("Job time: p50 {:.2f} s, p95 {:.2f} s, max {:.2f} s\n", ts["p50"].get<double>(), ts.value("p95", 0.0),
                        ts.value("max", 0.0));
-    s += fmt::format("Cost: {:.3f} core-hours, about ${:.2f} at ${}/core-hour\n", size["core_hours"].get<double>(),
-                     size["cost"].get<double>(), size["price_per_core_hour"].get<double>());
-    if (size["peak_rss_bytes"].get<std::uint64_t>() > 0)
+    // A Lambda run (report --cloudwatch) is paid by the GB-second: its own section (below)
+    // says what it cost and how to size memory, in place of core-hours and worker processes.
+    if (!lambda_run)
+      s += fmt::format("Cost: {:.3f} core-hours, about ${:.2f} at ${}/core-hour\n", size["core_hours"].get<double>(),
+                       size["cost"].get<double>(), size["price_per_core_hour"].get<double>());
+    if (size["peak_rss_bytes"].get<std::uint64_t>() > 0 && !lambda_run)
       s += fmt::format(
           "Sizing: peak {} per job: give each worker process {} (a unit with -j N: N x that); longest job {:.1f} s; "
           "more than {} job(s) at once would not finish sooner\n",
           human_bytes(size["peak_rss_bytes"].get<double>()), human_bytes(size["memory_per_worker_bytes"].get<double>()),
           size["longest_job_seconds"].get<double>(), size["useful_concurrency"].get<std::size_t>());
   }
+  if (lambda_run) s += lambda::lambda_summary_text(report["lambda"]);
   if (const auto slow = slowest_jobs(report, top); !slow.empty()) {
     s += fmt::format("Slowest job(s):\n");
     for (const auto& [key, seconds] : slow) s += fmt::format("  {:8.2f} s  {}\n", seconds, key);

@@ -37,7 +37,8 @@ std::vector<std::string> next_commands(const nlohmann::json& report);
 
 // {totals, slowest_jobs [{job, seconds}], failures [{reason, count, examples}],
 // next_commands}: the summary for scripts. totals.reads is the run's read economy (bytes
-// fetched and needed, amplification, requests) when its results report one (ATL06).
+// fetched and needed, amplification, requests) when its results report one (ATL06); lambda is
+// the report's "lambda" section when it has one (report --cloudwatch, run/lambda_report.hpp).
 nlohmann::json summary_json(const nlohmann::json& report, std::size_t top = 5);
 
 // What the run cost and how to size the next one, from its results: core-hours (one core per
@@ -50,7 +51,8 @@ nlohmann::json summary_json(const nlohmann::json& report, std::size_t top = 5);
 inline constexpr double kDefaultCoreHourPrice = 0.0425;
 nlohmann::json sizing(const nlohmann::json& report, double price_per_core_hour = kDefaultCoreHourPrice);
 
-// The whole summary as text for a terminal.
+// The whole summary as text for a terminal. A report with a "lambda" section (a Lambda run)
+// shows it in place of the core-hour cost and worker sizing lines.
 std::string human_summary(const nlohmann::json& report, std::size_t top = 5,
                           double price_per_core_hour = kDefaultCoreHourPrice);
 
