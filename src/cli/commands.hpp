@@ -50,5 +50,7 @@ void add_plan_ecco_command(CLI::App& plan);
 void add_plan_atl06_command(CLI::App& plan);
 // granary submit slurm: a plan as a Slurm job array (cli/submit_cmd.cpp, run/slurm_submit).
 void add_submit_command(CLI::App& root);
+// granary submit lambda: a plan as Lambda invocations (cli/submit_lambda_cmd.cpp, run/lambda_submit).
+void add_submit_lambda_command(CLI::App& submit);
 
 }  // namespace granary::cli
