@@ -24,6 +24,7 @@
 #include "io/file_store.hpp"
 #include "run/lambda_invoke.hpp"
 #include "run/plan.hpp"
+#include "support/atl06_demo.hpp"
 #include "support/credential_test_server.hpp"
 #include "support/lambda_test_server.hpp"
 #include "support/product_compare.hpp"
@@ -323,6 +324,35 @@ TEST_F(LambdaSubmit, Atl06EventsCarryEarthdataKeysThatAreNeverShown) {
   EXPECT_EQ(earthdata.stats()["fetches"]["earthdata"], 2) << "fetched once by the dry run, once by the submit";
   for (const auto& f : test::files_under(plan))
     EXPECT_EQ(files::read_text(plan / f).find(kNsidcKeys.secret_access_key), std::string::npos) << f;
+}
+
+// The loopback function runs the real engine per invocation (`granary work P --index I`, as
+// granary's function does for a plan-unit event): an ATL06 plan submitted to Lambda gives the
+// store of `atl06 run`, and the report shows every job done with its Lambda request.
+TEST_F(LambdaSubmit, UnitsRunByTheFunctionGiveTheStoreOfTheLocalRun) {
+  test::Atl06Demo set;
+  const auto& tmp = set.dir;
+  auto r = test::run_granary("atl06 run --catalog " + set.catalog().string() + " --out " + (tmp / "run.zarr").string() +
+                             " --morton-form packed -j 2");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto plan = tmp / "plan";
+  r = test::run_granary("plan atl06 --catalog " + set.catalog().string() + " --out " + (tmp / "planned.zarr").string() +
+                        " --morton-form packed --plan " + plan.string() + " --units 2");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  test::LambdaTestServer server({.credentials = {kKeys}, .run_command = test::granary_binary() + " work {plan} --index {index} -j 1",
+                                 .ok_exit_codes = "0,1"});
+  r = test::run_command(granary(server, "submit lambda " + plan.string() + " --function granary --max-concurrency 2"));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(server.stats()["invocations"], 2);
+  test::expect_same_zarr(tmp / "planned.zarr", tmp / "run.zarr");
+  const auto header = run::read_plan(io::FileStore(plan));
+  const auto report = report_of(plan);
+  EXPECT_EQ(report["totals"]["by_status"].value("SUCCESS", 0), static_cast<int>(header.jobs));
+  for (const auto& f : test::files_under(plan / "results")) {
+    const auto result = json::parse(files::read_text(plan / "results" / f));
+    EXPECT_EQ(result["lambda"]["function"], "granary") << f;
+    EXPECT_EQ(result["lambda"]["request_id"].get<std::string>().size(), 36u) << f;
+  }
 }
 
 TEST(LambdaInvoke, PathEncodesTheFunctionAsOneSegmentAndTheQualifier) {
