@@ -144,7 +144,7 @@ void add_submit_lambda_command(CLI::App& submit) {
   auto* cmd = submit.add_subcommand(
       "lambda", "Invoke an AWS Lambda function (granary's runtime) once per unit of P that is not done, and record the answers");
   cmd->add_option("plan", o->plan, "Plan directory P (made by granary plan); s3://, or a path the function sees too")->required();
-  cmd->add_option("--function", o->function, "The Lambda function: its name, or its ARN")->required();
+  cmd->add_option("--function", o->function, "The Lambda function's name (a version or alias: --qualifier)")->required();
   cmd->add_option("--max-concurrency,--max-workers", o->max_concurrency,
                   "At most N invocations at once (threads and connections); --max-workers is magg's name")
       ->check(CLI::Range(1, 10000))

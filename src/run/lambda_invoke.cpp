@@ -48,8 +48,11 @@ std::string function_error_reason(const std::string& function_error, const std::
 
 namespace {
 
-std::string hint_for(long status) {
+std::string hint_for(long status, const std::string& function) {
   if (status == 404) return " (check --function, --qualifier and --region)";
+  // AWS signs a Lambda path's ':' encoded twice; libcurl's SigV4 signs the path as sent.
+  if (status == 403 && function.find(':') != std::string::npos)
+    return " (an ARN or name:alias cannot be signed here: give the function's name, with --region and --qualifier)";
   if (status == 401 || status == 403) return " (check the AWS credentials, their permission lambda:InvokeFunction, and --region)";
   return "";
 }
@@ -80,7 +83,7 @@ Invocation invoke(const io::aws::ServiceClient& client, const std::string& funct
   }
   if (response.status < 200 || response.status >= 300)
     throw io::aws::ServiceError(fmt::format("Lambda function {} at {}: {}{}", function, client.options().endpoint,
-                                            io::aws::describe_error(response), hint_for(response.status)),
+                                            io::aws::describe_error(response), hint_for(response.status, function)),
                                 response);
   out.function_error = response.header("x-amz-function-error");
   if (!out.function_error.empty()) {
