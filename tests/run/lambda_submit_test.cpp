@@ -290,6 +290,20 @@ TEST_F(LambdaSubmit, ServiceThatStaysUnavailableExits3AndTheNextRunResumes) {
   EXPECT_EQ(report_of(plan)["totals"]["by_status"].value("SUCCESS", 0), 5);
 }
 
+// Lambda's own throttle: more invocations at once than the function's concurrency are
+// refused with 429 (ConcurrentInvocationLimitExceeded) until running ones finish; the
+// orchestrator's backoff waits for them and every unit runs once.
+TEST_F(LambdaSubmit, ConcurrencyLimitThrottlesAreWaitedOut) {
+  test::LambdaTestServer server({.credentials = {kKeys}, .delay_seconds = 0.5, .concurrency_limit = 2});
+  const auto plan = make_plan(work / "plan", 4, 1);
+  const auto r = test::run_command(granary(server, "submit lambda " + plan.string() + " --function granary --max-concurrency 4"));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto stats = server.stats();
+  EXPECT_EQ(stats["invocations"], 4);
+  EXPECT_GE(stats["throttled"].get<int>(), 2) << "four at once against a limit of two";
+  EXPECT_THAT(r.out, HasSubstr(fmt::format("throttled {} time(s)", stats["throttled"].get<int>())));
+}
+
 // The ATL06 recipe's Earthdata keys are fetched once and travel in every event as magg's
 // s3_credentials; they never show in stdout or stderr (debug logging), nor in --dry-run.
 TEST_F(LambdaSubmit, Atl06EventsCarryEarthdataKeysThatAreNeverShown) {
