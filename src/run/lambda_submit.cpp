@@ -125,7 +125,12 @@ SubmitOutcome submit_units(io::Store& dir, const PlanHeader& header, const std::
       // no result yet (or unreadable): write ours
     }
     auto result = failed_result(job, unit, header.attempt, error, lambda_record);
-    write_result(dir, job.id, result);
+    try {
+      write_result(dir, job.id, result);
+    } catch (const std::exception& e) {  // the job stays without a result: MISSING, retried all the same
+      std::lock_guard lock(mutex);
+      progress.log(spdlog::level::err, fmt::format("{}: result not recorded: {}", job.label, e.what()));
+    }
     return result;
   };
 
