@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/aws_service.hpp"
+#include "io/credential_provider.hpp"
 #include "io/file_store.hpp"
 #include "run/lambda_invoke.hpp"
 #include "run/plan.hpp"
@@ -367,6 +368,32 @@ TEST_F(LambdaSubmit, UnitsRunByTheFunctionGiveTheStoreOfTheLocalRun) {
     EXPECT_EQ(result["lambda"]["function"], "granary") << f;
     EXPECT_EQ(result["lambda"]["request_id"].get<std::string>().size(), 36u) << f;
   }
+}
+
+// A synchronous invocation may be silent for 15 minutes, so only the total limit ends one
+// whose answer never comes: each attempt is cut there, counted as a connection error, and
+// the unit is unavailable once the attempts are used up.
+TEST(LambdaInvoke, AnAnswerPastTheTotalLimitIsUnavailable) {
+  if (!test::LambdaTestServer::available()) GTEST_SKIP() << "/usr/bin/python3 is needed for the loopback Lambda endpoint";
+  test::LambdaTestServer server({.credentials = {kKeys}, .delay_seconds = 3});
+  auto o = run::lambda::invoke_service_options(server.region(), server.endpoint(),
+                                               std::make_shared<io::s3::StaticProvider>(io::s3::ResolvedCredentials{kKeys, "test"}));
+  EXPECT_EQ(o.quiet_seconds, 0);
+  EXPECT_GT(o.timeout_seconds, 900);
+  o.timeout_seconds = 1;
+  o.retry.max_attempts = 2;
+  o.retry.initial_backoff = std::chrono::milliseconds(1);
+  int seen = 0;
+  o.on_retryable = [&](long status, const std::string&) {
+    EXPECT_EQ(status, 0);
+    ++seen;
+  };
+  const io::aws::ServiceClient client(o);
+  const auto invocation = run::lambda::invoke(client, "granary", "", run::lambda::unit_event("/no/plan", 0));
+  EXPECT_EQ(invocation.kind, run::lambda::Invocation::Kind::Unavailable);
+  EXPECT_THAT(invocation.error, HasSubstr("failed after 2 attempt(s)"));
+  EXPECT_THAT(invocation.error, HasSubstr("Timeout"));
+  EXPECT_EQ(seen, 2);
 }
 
 TEST(LambdaInvoke, PathEncodesTheFunctionAsOneSegmentAndTheQualifier) {
