@@ -141,6 +141,7 @@ TEST_F(LambdaSubmit, EveryUnitOnceUnderThrottlesAndServerErrorsWithBoundedConcur
   EXPECT_EQ(stats["dropped"], 5);
   EXPECT_EQ(stats["truncated"], 5);
   EXPECT_EQ(stats["invocations"], 300);
+  EXPECT_EQ(stats["handout_fields"], json::array()) << "granule keys from the chain: each reader has its own, none handed out";
   ASSERT_EQ(stats["per_unit"].size(), 300u);
   for (const auto& [unit, n] : stats["per_unit"].items()) EXPECT_EQ(n, 1) << unit << " was invoked successfully " << n << " times";
   EXPECT_LE(stats["max_in_flight"].get<int>(), 50);
@@ -333,6 +334,8 @@ TEST_F(LambdaSubmit, Atl06EventsCarryEarthdataKeysThatAreNeverShown) {
   no_secret(r);
   const auto stats = server.stats();
   EXPECT_EQ(stats["invocations"], 12);
+  EXPECT_EQ(stats["by_function"], json({{"granary-arm64", 12}}));
+  EXPECT_EQ(stats["handout_fields"], json::array({"s3_credentials"}));
   EXPECT_EQ(stats["handout"]["ok"], 12);
   EXPECT_EQ(stats["handout"]["missing"], 0);
   EXPECT_EQ(stats["handout"]["wrong"], 0);

@@ -22,7 +22,7 @@ results the command wrote (e.g. `granary work {plan} --index {index}`); an exit 
 in --ok-exit-codes is an Unhandled function error (Runtime.ExitError).
 
 Counters (GET /_control/stats): requests, invocations (answered without a function error),
-per_unit ("<plan>#<index>": such invocations), function_errors, throttled, server_errors,
+per_unit ("<plan>#<index>": such invocations), by_function (the same by function), function_errors, throttled, server_errors,
 dropped, truncated, auth_failures, not_found, in_flight and max_in_flight (invocation requests being
 served), open_connections, max_open_connections and connections (TCP connections), handout
 (events whose s3_credentials equal --expect-s3-credentials: ok, missing, wrong; the keys are
@@ -90,6 +90,7 @@ class State:
         self.failed_once = set()
         self.function_errors = {}  # unit index -> (kind, type, message)
         self.per_unit = {}
+        self.by_function = {}
         self.handout_fields = set()
         self.stats = {"requests": 0, "invocations": 0, "function_errors": 0, "throttled": 0, "server_errors": 0,
                       "dropped": 0, "truncated": 0, "auth_failures": 0, "not_found": 0, "in_flight": 0, "max_in_flight": 0,
@@ -237,6 +238,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with s.lock:
                 s.stats["invocations"] += 1
                 s.per_unit[unit_key] = s.per_unit.get(unit_key, 0) + 1
+                s.by_function[name] = s.by_function.get(name, 0) + 1
             self.send_json(200, answer, headers)
         finally:
             with s.lock:
@@ -368,6 +370,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with s.lock:
             stats = json.loads(json.dumps(s.stats))
             stats["per_unit"] = dict(s.per_unit)
+            stats["by_function"] = dict(s.by_function)
             stats["handout_fields"] = sorted(s.handout_fields)
             stats["pending_faults"] = sum(f["count"] for f in s.faults)
         self.send_json(200, stats)
