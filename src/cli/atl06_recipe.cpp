@@ -1,7 +1,8 @@
 // ATL06 behind run::Recipe: one payload = one parent cell's event (magg's, with granary's
 // keys: recipes/atl06/cell_job.hpp). Parameters: {"granule_credentials": {"source", "url"}}.
 // Keys are never written into a plan: with "earthdata", each process that hands out jobs
-// fetches them once (prepare) and gives every job fresh ones (prepare_payload).
+// fetches them once (prepare) and gives every job fresh ones (prepare_payload), or every
+// engine event (handout: `submit lambda`).
 #include <algorithm>
 #include <memory>
 
@@ -35,6 +36,12 @@ class Atl06Recipe final : public run::Recipe {
 
   json prepare_payload(const json& payload) const override {
     return keys_ ? with_granule_credentials(payload, *keys_) : payload;
+  }
+
+  // magg's contract: the keys travel in each event's "s3_credentials" (Lambda's too).
+  json handout() const override {
+    if (!keys_) return json::object();
+    return {{"s3_credentials", with_granule_credentials(json::object(), *keys_)["s3_credentials"]}};
   }
 
   json run(const json& payload, const run::JobContext& job) const override {

@@ -1,4 +1,4 @@
-// granary submit slurm P: hands a plan to Slurm as one job array, one array task per unit,
+// granary submit slurm P (submit lambda: cli/submit_lambda_cmd.cpp): hands a plan to Slurm as one job array, one array task per unit,
 // each running `granary work P` (the index from SLURM_ARRAY_TASK_ID). granary schedules
 // nothing itself: Slurm queues, limits (--parallel) and retries what it is told to.
 #include <cstdlib>
@@ -77,7 +77,7 @@ void submit_slurm(const SubmitSlurmOptions& o) {
 }  // namespace
 
 void add_submit_command(CLI::App& root) {
-  auto* submit = root.add_subcommand("submit", "Hand a plan to a cluster's scheduler (one array task per unit)");
+  auto* submit = root.add_subcommand("submit", "Hand a plan to an engine: a Slurm job array or Lambda invocations (one per unit)");
   submit->require_subcommand(1);
   auto o = std::make_shared<SubmitSlurmOptions>();
   auto* cmd = submit->add_subcommand(
@@ -96,6 +96,7 @@ void add_submit_command(CLI::App& root) {
                   "Where the sbatch script goes (default P/slurm); for an s3:// plan also the logs (DIR/logs)");
   cmd->add_flag("--dry-run", o->dry_run, "Print the script and the sbatch command; write and submit nothing");
   cmd->callback([o] { submit_slurm(*o); });
+  add_submit_lambda_command(*submit);
 }
 
 }  // namespace granary::cli

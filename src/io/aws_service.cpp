@@ -83,20 +83,30 @@ ServiceResponse ServiceClient::send(const std::string& method, const std::string
   request.headers = headers;
   request.body = std::as_bytes(std::span(body.data(), body.size()));
   request.quiet_seconds = options_.quiet_seconds;
+  request.timeout_seconds = options_.timeout_seconds;
 
   ServiceResponse out;
   const std::string what = fmt::format("{} {}", options_.service, options_.endpoint);
-  out.attempts = run_with_retries(options_.retry, {what, method + " " + path_and_query, true}, [&](int) {
+  const RetryLog log{what, method + " " + path_and_query, options_.warn_on_retry};
+  out.attempts = run_with_retries(options_.retry, log, [&](int) {
     // The keys are asked for on every attempt: a refresh between attempts is picked up.
     std::optional<s3::Signer> signer;
     if (options_.credentials)
       if (auto keys = options_.credentials->current()) signer = s3::Signer{options_.region, *keys, options_.service};
-    auto response = s3::send_once(request, signer ? &*signer : nullptr);
+    s3::HttpResponse response;
+    try {
+      response = s3::send_once(request, signer ? &*signer : nullptr);
+    } catch (const TransportError& e) {
+      if (options_.on_retryable && e.retryable()) options_.on_retryable(0, e.what());
+      throw;
+    }
     out.status = response.status;
     out.headers = std::move(response.headers);
     out.body.assign(reinterpret_cast<const char*>(response.body.data()), response.body.size());
     if (!retryable_status(out.status)) return AttemptOutcome{};
-    return AttemptOutcome{true, describe_error(out), out.header("retry-after")};
+    AttemptOutcome outcome{true, describe_error(out), out.header("retry-after")};
+    if (options_.on_retryable) options_.on_retryable(out.status, outcome.problem);
+    return outcome;
   });
   return out;
 }

@@ -8,6 +8,7 @@
 // AWS_ENDPOINT_URL_<SERVICE> (AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL_LOGS), else
 // AWS_ENDPOINT_URL, else https://<service>.<region>.amazonaws.com.
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -72,6 +73,14 @@ struct ServiceOptions {
   RetryPolicy retry{.max_attempts = 8, .initial_backoff = std::chrono::milliseconds(200),
                     .max_backoff = std::chrono::seconds(20)};
   long quiet_seconds = 60;  // see s3::HttpRequest::quiet_seconds (0 for Lambda's Invoke)
+  long timeout_seconds = 0;  // see s3::HttpRequest::timeout_seconds (0: no limit)
+  // Retries are logged at warn; false logs them at debug, for a caller that counts them
+  // itself (through on_retryable) and would otherwise flood the log (a throttled fleet).
+  bool warn_on_retry = true;
+  // Called in the calling thread for each attempt that came to a retryable answer (status
+  // 429 or 5xx) or to none (status 0, a transport fault), the last attempt included: what
+  // it was. For counters; may be empty.
+  std::function<void(long status, const std::string& problem)> on_retryable;
 };
 
 // Thread-safe: every thread signs with the provider's current keys and uses its own curl

@@ -42,6 +42,10 @@ struct HttpRequest {
   // A transfer that moves under 1 KiB/s for this long fails (and is retried); 0 waits as
   // long as it takes (a synchronous Lambda invocation says nothing for up to 15 minutes).
   long quiet_seconds = 60;
+  // The whole exchange fails (and is retried) after this long; 0: no limit. With
+  // quiet_seconds 0, TCP keepalive probes also run, so an idle connection that a NAT or
+  // load balancer drops silently is noticed instead of waited on forever.
+  long timeout_seconds = 0;
 };
 
 struct HttpResponse {

@@ -38,6 +38,10 @@ class Recipe {
   // In the parent, just before a payload goes to a worker (e.g. fresh credentials added);
   // what it adds stays out of results.
   virtual nlohmann::json prepare_payload(const nlohmann::json& payload) const { return payload; }
+  // Fields the process that hands out jobs adds to each engine event (Lambda's plan-unit
+  // event: run/lambda_event.hpp), fresh at each call: e.g. magg's "s3_credentials", fetched
+  // once by prepare() and refreshed before they expire. Never written into a plan or a log.
+  virtual nlohmann::json handout() const { return nlohmann::json::object(); }
   virtual RetryHint retry_hint(const std::vector<nlohmann::json>& /*failed_payloads*/) const { return {}; }
   // Fields of the run report's "context" for this run.
   virtual nlohmann::json context() const { return nlohmann::json::object(); }
