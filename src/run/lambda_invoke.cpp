@@ -59,24 +59,24 @@ std::string hint_for(long status, const std::string& function) {
 
 }  // namespace
 
-Invocation invoke(const io::aws::ServiceClient& client, const std::string& function, const std::string& qualifier,
+InvokeOutcome invoke(const io::aws::ServiceClient& client, const std::string& function, const std::string& qualifier,
                   const json& event) {
   const std::string body = event.dump();
-  Invocation out;
+  InvokeOutcome out;
   io::aws::ServiceResponse response;
   try {
     response = client.send("POST", invoke_path(function, qualifier),
-                           {"Content-Type: application/json", "X-Amz-Invocation-Type: RequestResponse", "X-Amz-Log-Type: None"},
+                           {"Content-Type: application/json", "X-Amz-InvokeOutcome-Type: RequestResponse", "X-Amz-Log-Type: None"},
                            body);
   } catch (const io::TransportError& e) {
-    out.kind = Invocation::Kind::Unavailable;
+    out.kind = InvokeOutcome::Kind::Unavailable;
     out.error = fmt::format("Lambda invoke of {}: {}", function, e.what());
     return out;
   }
   out.attempts = response.attempts;
   out.request_id = response.header("x-amzn-requestid");
   if (io::retryable_status(response.status)) {
-    out.kind = Invocation::Kind::Unavailable;
+    out.kind = InvokeOutcome::Kind::Unavailable;
     out.error = fmt::format("Lambda invoke of {}: {} (after {} attempt(s))", function, io::aws::describe_error(response),
                             response.attempts);
     return out;
@@ -87,14 +87,14 @@ Invocation invoke(const io::aws::ServiceClient& client, const std::string& funct
                                 response);
   out.function_error = response.header("x-amz-function-error");
   if (!out.function_error.empty()) {
-    out.kind = Invocation::Kind::FunctionError;
+    out.kind = InvokeOutcome::Kind::FunctionError;
     out.error = function_error_reason(out.function_error, response.body);
     return out;
   }
   try {
     out.response = UnitResponse::from_json(json::parse(response.body));
   } catch (const std::exception& e) {
-    out.kind = Invocation::Kind::FunctionError;
+    out.kind = InvokeOutcome::Kind::FunctionError;
     out.error = fmt::format("Lambda answer of {} is not a plan unit's response ({}): is it granary's function?", function,
                             e.what());
   }

@@ -2,7 +2,7 @@
 // One synchronous invocation of granary's Lambda function for one unit of a plan, through
 // Lambda's Invoke API (docs.aws.amazon.com/lambda/latest/api/API_Invoke.html):
 //   POST /2015-03-31/functions/<name>/invocations[?Qualifier=Q]
-//   X-Amz-Invocation-Type: RequestResponse, the event as the body.
+//   X-Amz-InvokeOutcome-Type: RequestResponse, the event as the body.
 // What can come back, and what each means for the unit's jobs:
 //   200                           the function's UnitResponse (run/lambda_event.hpp)
 //   200 + X-Amz-Function-Error    the function failed (Unhandled: timed out, out of memory,
@@ -35,7 +35,7 @@ io::RetryPolicy invoke_retry_policy();
 io::aws::ServiceOptions invoke_service_options(const std::string& region, const std::string& endpoint,
                                                std::shared_ptr<io::s3::CredentialProvider> credentials);
 
-struct Invocation {
+struct InvokeOutcome {
   enum class Kind {
     Answered,       // `response` holds the function's answer
     FunctionError,  // the function failed, or answered something that is no UnitResponse
@@ -50,7 +50,7 @@ struct Invocation {
 };
 
 // Sends `event`. Throws io::aws::ServiceError (naming the function) for a 4xx other than 429.
-Invocation invoke(const io::aws::ServiceClient& client, const std::string& function, const std::string& qualifier,
+InvokeOutcome invoke(const io::aws::ServiceClient& client, const std::string& function, const std::string& qualifier,
                   const nlohmann::json& event);
 
 // "Lambda Unhandled: Sandbox.Timedout: Task timed out after 3.00 seconds" from a function

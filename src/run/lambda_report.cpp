@@ -19,11 +19,11 @@ using nlohmann::json;
 constexpr double kMaxMemoryMb = 10240;  // Lambda's largest memory size
 constexpr double kMaxTimeoutS = 900;    // and longest timeout
 
-bool platform_error(const Invocation& inv) {
+bool platform_error(const InvocationRecord& inv) {
   return (inv.report && (inv.report->status == "error" || inv.report->status == "failure")) || inv.runtime_exit.has_value();
 }
 
-bool explicit_out_of_memory(const Invocation& inv) {
+bool explicit_out_of_memory(const InvocationRecord& inv) {
   return (inv.report && inv.report->error_type == "Runtime.OutOfMemory") || (inv.runtime_exit && inv.runtime_exit->out_of_memory);
 }
 
@@ -115,11 +115,11 @@ json timeout_advice(std::optional<double> limit_s, const std::vector<double>& du
 
 }  // namespace
 
-bool Invocation::timed_out() const {
+bool InvocationRecord::timed_out() const {
   return !explicit_out_of_memory(*this) && ((report && report->status == "timeout") || timed_out_after_s.has_value());
 }
 
-bool Invocation::out_of_memory() const {
+bool InvocationRecord::out_of_memory() const {
   if (explicit_out_of_memory(*this)) return true;
   // Older formats say only that the runtime was killed: with the memory full, that was the
   // kernel's OOM killer.
@@ -127,9 +127,9 @@ bool Invocation::out_of_memory() const {
          platform_error(*this);
 }
 
-bool Invocation::failed() const { return timed_out() || out_of_memory() || platform_error(*this); }
+bool InvocationRecord::failed() const { return timed_out() || out_of_memory() || platform_error(*this); }
 
-std::string Invocation::end_reason() const {
+std::string InvocationRecord::end_reason() const {
   if (out_of_memory()) {
     if (report && report->memory_size_mb > 0)
       return fmt::format("Lambda: out of memory (max used {:.0f} of {:.0f} MB)", report->max_memory_used_mb,
@@ -143,7 +143,7 @@ std::string Invocation::end_reason() const {
   return {};
 }
 
-Invocation& InvocationLog::at(const std::string& request_id, std::int64_t timestamp_ms) {
+InvocationRecord& InvocationLog::at(const std::string& request_id, std::int64_t timestamp_ms) {
   auto& inv = invocations_[request_id];
   inv.request_id = request_id;
   inv.last_seen_ms = std::max(inv.last_seen_ms, timestamp_ms);
@@ -213,7 +213,7 @@ json apply_lambda_logs(PlanState& state, const std::string& plan_uri, const Invo
   }
 
   // This run's invocations, and the jobs' reasons.
-  std::vector<const Invocation*> ours;
+  std::vector<const InvocationRecord*> ours;
   std::size_t others = 0;
   for (const auto& [rid, inv] : invocations) {
     if (auto it = jobs_of.find(rid); it != jobs_of.end() && !it->second.empty())
@@ -221,7 +221,7 @@ json apply_lambda_logs(PlanState& state, const std::string& plan_uri, const Invo
     else if (inv.report)
       ++others;
   }
-  std::vector<std::vector<const Invocation*>> invocations_of_job(state.jobs.size());
+  std::vector<std::vector<const InvocationRecord*>> invocations_of_job(state.jobs.size());
   for (const auto* inv : ours)
     for (auto i : jobs_of[inv->request_id]) invocations_of_job[i].push_back(inv);
   std::size_t reasons_given = 0;
@@ -233,7 +233,7 @@ json apply_lambda_logs(PlanState& state, const std::string& plan_uri, const Invo
     if (r.is_object() && status_of(r) == "FAILED" && r.contains("lambda") && r["lambda"].is_object() &&
         !r["lambda"].contains("function_error"))
       continue;
-    const Invocation* inv = nullptr;
+    const InvocationRecord* inv = nullptr;
     if (auto it = invocations.find(request_id_of(r)); it != invocations.end()) inv = &it->second;
     for (const auto* candidate : invocations_of_job[i])
       if (!inv || candidate->last_seen_ms > inv->last_seen_ms) inv = candidate;

@@ -38,7 +38,7 @@ struct Prices {
 };
 
 // What the log says of one request.
-struct Invocation {
+struct InvocationRecord {
   std::string request_id;
   std::int64_t last_seen_ms = 0;  // the latest of its lines' timestamps
   std::optional<PlatformReport> report;
@@ -59,12 +59,12 @@ struct Invocation {
 class InvocationLog {
  public:
   void add(std::int64_t timestamp_ms, std::string_view message);
-  const std::map<std::string, Invocation>& invocations() const { return invocations_; }
+  const std::map<std::string, InvocationRecord>& invocations() const { return invocations_; }
   std::size_t lines_used() const { return lines_used_; }
 
  private:
-  Invocation& at(const std::string& request_id, std::int64_t timestamp_ms);
-  std::map<std::string, Invocation> invocations_;
+  InvocationRecord& at(const std::string& request_id, std::int64_t timestamp_ms);
+  std::map<std::string, InvocationRecord> invocations_;
   std::size_t lines_used_ = 0;
 };
 

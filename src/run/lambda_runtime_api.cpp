@@ -38,11 +38,11 @@ std::string error_body(const ErrorReport& error) {
 
 }  // namespace
 
-std::chrono::steady_clock::time_point Invocation::steady_deadline() const {
+std::chrono::steady_clock::time_point RuntimeInvocation::steady_deadline() const {
   return std::chrono::steady_clock::now() + std::chrono::milliseconds(remaining_ms());
 }
 
-std::int64_t Invocation::remaining_ms() const {
+std::int64_t RuntimeInvocation::remaining_ms() const {
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
@@ -60,11 +60,11 @@ RuntimeApi RuntimeApi::from_environment() {
   return RuntimeApi(api);
 }
 
-Invocation RuntimeApi::next() {
+RuntimeInvocation RuntimeApi::next() {
   auto response = next_client_.get(base_ + "/runtime/invocation/next");
   if (response.status != 200)
     granary::fail("Lambda Runtime API: GET /runtime/invocation/next answered {}", response.status);
-  Invocation out;
+  RuntimeInvocation out;
   out.request_id = response.header("lambda-runtime-aws-request-id");
   if (out.request_id.empty()) granary::fail("Lambda Runtime API: the next invocation has no Lambda-Runtime-Aws-Request-Id");
   const auto deadline = response.header("lambda-runtime-deadline-ms");

@@ -16,7 +16,7 @@
 
 namespace granary::run::lambda {
 
-struct Invocation {
+struct RuntimeInvocation {
   std::string request_id;       // Lambda-Runtime-Aws-Request-Id
   std::int64_t deadline_ms = 0;  // Lambda-Runtime-Deadline-Ms: Unix epoch milliseconds
   std::string function_arn;     // Lambda-Runtime-Invoked-Function-Arn
@@ -42,7 +42,7 @@ class RuntimeApi {
   static RuntimeApi from_environment();
 
   // Throws granary::Error when the answer lacks a request id (a broken Runtime API).
-  Invocation next();
+  RuntimeInvocation next();
   void respond(const std::string& request_id, const std::string& body);
   void fail(const std::string& request_id, const ErrorReport& error);
   void init_error(const ErrorReport& error);

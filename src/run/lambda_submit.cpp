@@ -138,7 +138,7 @@ SubmitOutcome submit_units(io::Store& dir, const PlanHeader& header, const std::
     if (stop) return;
     ++started;
     const PendingUnit& unit = units[k];
-    Invocation invocation;
+    InvokeOutcome invocation;
     try {
       const json event = unit_event(options.plan_uri, unit.index, recipe ? recipe->handout() : json::object());
       const auto now = ++in_flight;
@@ -150,7 +150,7 @@ SubmitOutcome submit_units(io::Store& dir, const PlanHeader& header, const std::
       } leave{in_flight};
       invocation = invoke(client, options.function, options.qualifier, event);
     } catch (const UnavailableError& e) {  // e.g. a credentials endpoint that stayed down
-      invocation.kind = Invocation::Kind::Unavailable;
+      invocation.kind = InvokeOutcome::Kind::Unavailable;
       invocation.error = e.what();
     } catch (const std::exception& e) {  // a 4xx (io::aws::ServiceError), keys that cannot be had
       std::lock_guard lock(mutex);
@@ -159,8 +159,8 @@ SubmitOutcome submit_units(io::Store& dir, const PlanHeader& header, const std::
       return;
     }
 
-    if (invocation.kind == Invocation::Kind::Answered && invocation.response->index != unit.index) {
-      invocation.kind = Invocation::Kind::FunctionError;
+    if (invocation.kind == InvokeOutcome::Kind::Answered && invocation.response->index != unit.index) {
+      invocation.kind = InvokeOutcome::Kind::FunctionError;
       invocation.error = fmt::format("Lambda request {}: the function answered for unit {}, not unit {}", invocation.request_id,
                                      invocation.response->index, unit.index);
     }
@@ -171,7 +171,7 @@ SubmitOutcome submit_units(io::Store& dir, const PlanHeader& header, const std::
     std::vector<json> results;  // the unit's jobs' results after this invocation
     std::string unit_error;
 
-    if (invocation.kind == Invocation::Kind::Answered) {
+    if (invocation.kind == InvokeOutcome::Kind::Answered) {
       std::set<std::string> answered;
       for (auto result : invocation.response->results) {
         const std::string id = result["id"].get<std::string>();
@@ -201,9 +201,9 @@ SubmitOutcome submit_units(io::Store& dir, const PlanHeader& header, const std::
 
     std::lock_guard lock(mutex);
     switch (invocation.kind) {
-      case Invocation::Kind::Answered: ++out.answered; break;
-      case Invocation::Kind::FunctionError: ++out.function_errors; break;
-      case Invocation::Kind::Unavailable:
+      case InvokeOutcome::Kind::Answered: ++out.answered; break;
+      case InvokeOutcome::Kind::FunctionError: ++out.function_errors; break;
+      case InvokeOutcome::Kind::Unavailable:
         ++out.unavailable;
         if (out.unavailable_reason.empty()) out.unavailable_reason = invocation.error;
         stop = true;  // the service stayed unavailable: the rest waits for the next run

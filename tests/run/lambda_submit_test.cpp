@@ -393,7 +393,7 @@ TEST(LambdaInvoke, AnAnswerPastTheTotalLimitIsUnavailable) {
   };
   const io::aws::ServiceClient client(o);
   const auto invocation = run::lambda::invoke(client, "granary", "", run::lambda::unit_event("/no/plan", 0));
-  EXPECT_EQ(invocation.kind, run::lambda::Invocation::Kind::Unavailable);
+  EXPECT_EQ(invocation.kind, run::lambda::InvokeOutcome::Kind::Unavailable);
   EXPECT_THAT(invocation.error, HasSubstr("failed after 2 attempt(s)"));
   EXPECT_THAT(invocation.error, HasSubstr("Timeout"));
   EXPECT_EQ(seen, 2);
