@@ -52,6 +52,8 @@ void add_plan_atl06_command(CLI::App& plan);
 void add_submit_command(CLI::App& root);
 // granary lambda: the AWS Lambda custom runtime (cli/lambda_cmd.cpp, cli/lambda_handler).
 void add_lambda_command(CLI::App& root);
+// granary package lambda: the Lambda package (cli/package_cmd.cpp, run/lambda_package).
+void add_package_command(CLI::App& root);
 // granary submit lambda: a plan as Lambda invocations (cli/submit_lambda_cmd.cpp, run/lambda_submit).
 void add_submit_lambda_command(CLI::App& submit);
 

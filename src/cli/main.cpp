@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   cli::add_plan_commands(app);
   cli::add_submit_command(app);
   cli::add_lambda_command(app);
+  cli::add_package_command(app);
   try {
     app.parse(argc, argv);
   } catch (const cli::UsageError& e) {
