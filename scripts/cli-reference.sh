@@ -6,7 +6,7 @@ set -euo pipefail
 G="${1:-build/src/granary}"
 COMMANDS=("" "ecco" "ecco synth" "ecco factors" "ecco regrid" "ecco jobs" "ecco run"
           "atl06" "atl06 synth" "atl06 catalog" "atl06 cell" "atl06 run" "info" "quicklook" "report"
-          "plan" "plan ecco" "plan atl06" "work" "status" "retry" "submit" "submit slurm" "submit lambda" "lambda")
+          "plan" "plan ecco" "plan atl06" "work" "status" "retry" "submit" "submit slurm" "submit lambda" "lambda" "package" "package lambda")
 cat <<'HEAD'
 # Command-line reference
 

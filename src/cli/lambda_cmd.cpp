@@ -174,10 +174,17 @@ void serve(const LambdaOptions& o) {
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     log_line(stdout, complete_line(invocation.request_id, answer, seconds, event));
-    if (answer.function_error)
+    if (answer.function_error) {
       api.fail(invocation.request_id, {answer.error_type, answer.error_message});
-    else
+      continue;
+    }
+    try {
       api.respond(invocation.request_id, answer.response.dump(-1, ' ', false, json::error_handler_t::replace));
+    } catch (const Error& e) {
+      // Refused (413: over Lambda's 6 MB): the results are in the plan already; say why.
+      spdlog::error("lambda: the answer to {} was refused: {}", invocation.request_id, e.what());
+      api.fail(invocation.request_id, {"Granary.ResponseRefused", e.what()});
+    }
   }
 }
 

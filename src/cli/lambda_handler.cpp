@@ -76,22 +76,23 @@ std::string LambdaHandler::describe(const json& event, std::string* kind) {
   return key;
 }
 
-void LambdaHandler::preload_plan(const std::string& plan_uri) { plan(plan_uri, false); }
+void LambdaHandler::preload_plan(const std::string& plan_uri) { plan(plan_uri); }
 
-LambdaHandler::PreparedPlan& LambdaHandler::plan(const std::string& uri, bool keys_handed_out) {
-  const std::string cache_key = uri + (keys_handed_out ? "\n(keys handed out)" : "");
-  if (auto it = plans_.find(cache_key); it != plans_.end()) return it->second;
+LambdaHandler::PreparedPlan& LambdaHandler::plan(const std::string& uri) {
+  if (auto it = plans_.find(uri); it != plans_.end()) return it->second;
   auto store = io::open_store(uri);
   PreparedPlan prepared;
   prepared.header = run::read_plan(*store);
   prepared.recipe = make_recipe(prepared.header.recipe);
+  // In Lambda, granule keys come with each event (the orchestrator's handout), else the
+  // function's role reads them: a function has no Earthdata login of its own to fetch them.
   json parameters = prepared.header.parameters;
-  if (keys_handed_out) parameters["handed_out"] = json::array({"s3_credentials"});
+  parameters["handed_out"] = json::array({"s3_credentials"});
   const auto start = std::chrono::steady_clock::now();
   prepared.recipe->prepare(parameters);
   spdlog::info("lambda: prepared the {} plan {} in {:.2f} s (kept for the next invocations)", prepared.header.recipe, uri,
                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  return plans_.emplace(cache_key, std::move(prepared)).first->second;
+  return plans_.emplace(uri, std::move(prepared)).first->second;
 }
 
 HandlerAnswer LambdaHandler::handle(const json& event, const InvocationContext& context) {
@@ -121,8 +122,7 @@ HandlerAnswer LambdaHandler::handle(const json& event, const InvocationContext& 
 
 HandlerAnswer LambdaHandler::run_unit(const json& event, const InvocationContext& context) {
   const auto unit = run::lambda::parse_unit_event(event);
-  const bool keys_handed_out = unit->handout.contains("s3_credentials");
-  auto& prepared = plan(unit->plan, keys_handed_out);
+  auto& prepared = plan(unit->plan);
   if (unit->index >= prepared.header.units)
     fail("event: unit {} is not in {} ({} unit(s))", unit->index, unit->plan, prepared.header.units);
   auto store = io::open_store(unit->plan);

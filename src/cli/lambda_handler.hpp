@@ -53,12 +53,12 @@ class LambdaHandler {
     run::PlanHeader header;
     std::unique_ptr<run::Recipe> recipe;
   };
-  PreparedPlan& plan(const std::string& uri, bool keys_handed_out);
+  PreparedPlan& plan(const std::string& uri);
   HandlerAnswer run_unit(const nlohmann::json& event, const InvocationContext& context);
   HandlerAnswer run_magg(const nlohmann::json& event, const InvocationContext& context);
   HandlerAnswer run_ecco(const nlohmann::json& event, const InvocationContext& context);
 
-  std::map<std::string, PreparedPlan> plans_;                        // by URI (+ handout mode)
+  std::map<std::string, PreparedPlan> plans_;                        // by URI
   std::map<std::string, std::unique_ptr<run::Recipe>> ecco_recipes_;  // by parameters
 };
 

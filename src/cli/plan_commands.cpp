@@ -141,8 +141,9 @@ void write_and_announce_plan(const std::string& plan_uri, run::PlanHeader header
   run::write_plan(*dir, std::move(header), split);
   fmt::print("plan {}: {} {} in {} unit(s) -> {}\n"
              "  run a unit:  granary work {} --index I   (I = 0..{}; or the engine's array index)\n"
-             "  on Slurm:    granary submit slurm {}\n",
-             plan_uri, jobs.size(), what, split.size(), output, plan_uri, split.size() - 1, plan_uri);
+             "  on Slurm:    granary submit slurm {}\n"
+             "  on Lambda:   granary submit lambda {} --function NAME\n",
+             plan_uri, jobs.size(), what, split.size(), output, plan_uri, split.size() - 1, plan_uri, plan_uri);
 }
 
 void add_plan_commands(CLI::App& root) {

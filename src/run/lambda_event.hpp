@@ -13,12 +13,13 @@
 //   ecco        {"ecco": parameters, "tasks": [task, ...]} or {"ecco": parameters, "task": task}:
 //               ECCO product tasks with the plan parameters of `plan ecco` (config_yaml, ...);
 //               answered with {"status", "results": [...]}.
-// Every result a Lambda writes or returns carries "lambda": {"request_id", "function",
-// "memory_mb"}, so CloudWatch's REPORT lines (which name the request id) join to jobs.
+// Every result a Lambda writes to a plan or returns for ECCO tasks carries "lambda":
+// {"request_id", "function", "memory_mb"}, so CloudWatch's REPORT lines (which name the
+// request id) join to jobs. magg's return object stays magg's.
 //
 // Log lines (stdout, so CloudWatch Logs keeps them), one JSON object per line:
 //   {"event_type": "lambda_invocation", "request_id", "kind": "plan_unit"|"magg"|"ecco",
-//    "key", "plan"?, "index"?, "jobs"?: [ids], "remaining_ms"}
+//    "key", "plan"?, "index"?, "remaining_ms"}
 //   {"event_type": "processing_complete", "request_id", "kind", "key", "plan"?, "index"?,
 //    "status", "duration_s", "error"?}
 // `key` names the work: "<plan>#<index>", magg's parent_morton, or the ECCO task labels.

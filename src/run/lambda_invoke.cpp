@@ -66,7 +66,7 @@ InvokeOutcome invoke(const io::aws::ServiceClient& client, const std::string& fu
   io::aws::ServiceResponse response;
   try {
     response = client.send("POST", invoke_path(function, qualifier),
-                           {"Content-Type: application/json", "X-Amz-InvokeOutcome-Type: RequestResponse", "X-Amz-Log-Type: None"},
+                           {"Content-Type: application/json", "X-Amz-Invocation-Type: RequestResponse", "X-Amz-Log-Type: None"},
                            body);
   } catch (const io::TransportError& e) {
     out.kind = InvokeOutcome::Kind::Unavailable;

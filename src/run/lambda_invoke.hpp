@@ -2,7 +2,7 @@
 // One synchronous invocation of granary's Lambda function for one unit of a plan, through
 // Lambda's Invoke API (docs.aws.amazon.com/lambda/latest/api/API_Invoke.html):
 //   POST /2015-03-31/functions/<name>/invocations[?Qualifier=Q]
-//   X-Amz-InvokeOutcome-Type: RequestResponse, the event as the body.
+//   X-Amz-Invocation-Type: RequestResponse, the event as the body.
 // What can come back, and what each means for the unit's jobs:
 //   200                           the function's UnitResponse (run/lambda_event.hpp)
 //   200 + X-Amz-Function-Error    the function failed (Unhandled: timed out, out of memory,

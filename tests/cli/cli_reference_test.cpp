@@ -23,7 +23,7 @@ TEST(CliReference, DocsMatchTheHelpOfEveryCommand) {
 TEST(CliReference, EverySubcommandHelpDescribesEveryOption) {
   for (const char* command : {"ecco synth", "ecco factors", "ecco regrid", "ecco jobs", "ecco run", "atl06 synth",
                               "atl06 catalog", "atl06 cell", "atl06 run", "info", "quicklook", "report", "plan ecco",
-                              "plan atl06", "work", "status", "retry", "submit slurm", "submit lambda", "lambda"}) {
+                              "plan atl06", "work", "status", "retry", "submit slurm", "submit lambda", "lambda", "package lambda"}) {
     const auto r = test::run_granary(std::string(command) + " --help");
     ASSERT_EQ(r.exit_code, 0) << command;
     // CLI11 prints an option with no description as a line ending in its type/default only:

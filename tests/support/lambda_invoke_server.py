@@ -196,9 +196,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 s.stats["not_found"] += 1
             arn = f"arn:aws:lambda:{s.args.region}:{ACCOUNT}:function:{name}" + (f":{qualifier}" if "Qualifier" in query else "")
             raise LambdaError(404, "ResourceNotFoundException", "Function not found: " + arn)
-        invocation_type = self.headers.get("X-Amz-Invocation-Type", "RequestResponse")
+        # AWS defaults to RequestResponse; granary always says so, and a misspelt header would
+        # go unnoticed against the default: its absence is refused here.
+        invocation_type = self.headers.get("X-Amz-Invocation-Type")
         if invocation_type != "RequestResponse":
-            raise LambdaError(400, "InvalidParameterValueException", "this endpoint serves RequestResponse only")
+            raise LambdaError(400, "InvalidParameterValueException",
+                              f"X-Amz-Invocation-Type must be RequestResponse here, not {invocation_type!r}")
         try:
             event = json.loads(body or b"{}")
         except ValueError:
