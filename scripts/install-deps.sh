@@ -18,6 +18,7 @@ BUILD_PACKAGES=(
   libcurl4-openssl-dev libssl-dev libpugixml-dev libchealpix-dev libpng-dev libproj-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gmt-gshhg-low  # coastlines for granary quicklook (GSHHG, read directly; GMT itself is not needed)
+  zip unzip binutils  # granary package lambda: function.zip, objcopy --strip-debug
 )
 # The Python oracles (../shared/reference) and the independent readers used by tests and bench/.
 CHECK_PACKAGES=(

@@ -42,8 +42,17 @@ class LambdaRuntimeHarness {
 
   // Starts `granary lambda` (extra: NAME=VALUE environment entries; args after "lambda").
   void start_runtime(const std::vector<std::string>& extra_env = {}, const std::vector<std::string>& args = {}) {
+    std::vector<std::string> argv{granary_binary(), "lambda"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    start_program(argv, extra_env, /*inherit_environment=*/true);
+  }
+
+  // Starts any runtime program (a package's bootstrap in a chroot) with Lambda's variables,
+  // `extra_env`, and this process's environment only when `inherit_environment`.
+  void start_program(std::vector<std::string> argv_strings, const std::vector<std::string>& extra_env, bool inherit_environment) {
     std::vector<std::string> env_strings;
-    for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
+    if (inherit_environment)
+      for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
     env_strings.push_back("AWS_LAMBDA_RUNTIME_API=" + endpoint());
     env_strings.push_back("AWS_LAMBDA_FUNCTION_NAME=granary-test");
     env_strings.push_back("AWS_LAMBDA_FUNCTION_MEMORY_SIZE=2048");
@@ -51,8 +60,6 @@ class LambdaRuntimeHarness {
     std::vector<char*> envp;
     for (auto& e : env_strings) envp.push_back(e.data());
     envp.push_back(nullptr);
-    std::vector<std::string> argv_strings{granary_binary(), "lambda"};
-    for (const auto& a : args) argv_strings.push_back(a);
     std::vector<char*> argv;
     for (auto& a : argv_strings) argv.push_back(a.data());
     argv.push_back(nullptr);
