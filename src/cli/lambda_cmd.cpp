@@ -39,6 +39,7 @@ struct LambdaOptions {
   std::string event;
   int workers = 0;
   double timeout_seconds = 0;  // --event: a deadline this far ahead (0: none)
+  std::string request_id;      // --event: the request id results record (default: local-<pid>)
 };
 
 std::int64_t env_int(const char* name, std::int64_t fallback) {
@@ -198,7 +199,7 @@ void run_one(const LambdaOptions& o) {
     text.assign(std::istreambuf_iterator<char>(in), {});
   }
   const auto event = parse_event(text, o.event == "-" ? "stdin" : o.event);
-  const std::string request_id = fmt::format("local-{}", ::getpid());
+  const std::string request_id = o.request_id.empty() ? fmt::format("local-{}", ::getpid()) : o.request_id;
   std::optional<std::chrono::steady_clock::time_point> deadline;
   if (o.timeout_seconds > 0)
     deadline = std::chrono::steady_clock::now() +
@@ -227,6 +228,7 @@ void add_lambda_command(CLI::App& root) {
   cmd->add_option("--event", o->event, "Run one event from FILE or - (stdin) here and print the answer, instead of serving Lambda");
   cmd->add_option("--timeout", o->timeout_seconds, "With --event: stop the jobs as Lambda would at this many seconds")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--request-id", o->request_id, "With --event: the request id the results record (default: local-PID)");
   cmd->add_option("-j,--workers", o->workers, "Job worker processes (default: every core Lambda gives the function)")
       ->check(CLI::NonNegativeNumber);
   cmd->callback([o] {

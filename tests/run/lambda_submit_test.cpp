@@ -357,7 +357,9 @@ TEST_F(LambdaSubmit, UnitsRunByTheFunctionGiveTheStoreOfTheLocalRun) {
   r = test::run_granary("plan atl06 --catalog " + set.catalog().string() + " --out " + (tmp / "planned.zarr").string() +
                         " --morton-form packed --plan " + plan.string() + " --units 2");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  test::LambdaTestServer server({.credentials = {kKeys}, .run_command = test::granary_binary() + " work {plan} --index {index} -j 1",
+  // The function is granary's own handler (`granary lambda --event -`, the event on stdin).
+  test::LambdaTestServer server({.credentials = {kKeys},
+                                 .run_command = test::granary_binary() + " lambda --event - --request-id {request_id} -j 1",
                                  .ok_exit_codes = "0,1"});
   r = test::run_command(granary(server, "submit lambda " + plan.string() + " --function granary --max-concurrency 2"));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;

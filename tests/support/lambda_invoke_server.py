@@ -305,8 +305,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except (OSError, ValueError, KeyError) as e:
             return None, ("Unhandled", "Runtime.UserCodeError", f"cannot read unit {index} of {plan}: {e}")
         if s.args.run_command:
-            command = s.args.run_command.replace("{plan}", shlex.quote(plan)).replace("{index}", str(index))
-            done = subprocess.run(command, shell=True, input=json.dumps(event).encode(), capture_output=True)
+            command = (s.args.run_command.replace("{plan}", shlex.quote(plan)).replace("{index}", str(index))
+                       .replace("{request_id}", request_id))
+            # The function's environment, as Lambda sets it for a runtime.
+            env = dict(os.environ, AWS_LAMBDA_FUNCTION_NAME=name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE="2048")
+            done = subprocess.run(command, shell=True, input=json.dumps(event).encode(), capture_output=True, env=env)
             ok_codes = {int(c) for c in s.args.ok_exit_codes.split(",")}
             if done.returncode not in ok_codes:
                 return None, ("Unhandled", "Runtime.ExitError", f"Runtime exited with error: exit status {done.returncode}")
@@ -404,7 +407,7 @@ def main():
     parser.add_argument("--region", default="us-east-1")
     parser.add_argument("--delay", type=float, default=0.05, help="seconds each invocation takes")
     parser.add_argument("--write-results", action="store_true", help="write results/<id>.json as the function would")
-    parser.add_argument("--run-command", default="", help="run this per invocation ({plan}, {index})")
+    parser.add_argument("--run-command", default="", help="run this per invocation ({plan}, {index}, {request_id}); the event on its stdin")
     parser.add_argument("--ok-exit-codes", default="0", help="exit statuses of --run-command that are answers")
     parser.add_argument("--expect-s3-credentials", default="", help="KEY:SECRET:TOKEN every event must carry")
     parser.add_argument("--concurrency-limit", type=int, default=0, help="429 beyond this many running invocations")
