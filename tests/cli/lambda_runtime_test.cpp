@@ -16,7 +16,9 @@
 #include "support/atl06_demo.hpp"
 #include "support/ecco_demo.hpp"
 #include "support/lambda_runtime_harness.hpp"
+#include "io/s3_store.hpp"
 #include "support/product_compare.hpp"
+#include "support/s3_test_server.hpp"
 #include "support/test_support.hpp"
 #include "util/files.hpp"
 
@@ -257,6 +259,57 @@ TEST(LambdaRuntime, OutsideLambdaItSaysWhatItIs) {
   auto r = test::run_command("env -u AWS_LAMBDA_RUNTIME_API " + test::granary_binary() + " lambda");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("AWS_LAMBDA_RUNTIME_API is not set"));
+}
+
+}  // namespace
+}  // namespace granary
+
+namespace granary {
+namespace {
+
+// As in production: the plan, the granules and the store on S3, the function with the S3
+// service's keys in its environment (its role), several job workers per invocation.
+TEST(LambdaRuntimeS3, Atl06PlanOnS3GivesTheLocalRunsStore) {
+  if (!test::S3TestServer::available(test::S3ServerKind::Strict)) GTEST_SKIP() << test::S3TestServer::why_unavailable(test::S3ServerKind::Strict);
+  if (!test::S3TestServer::aws_cli_available()) GTEST_SKIP() << "the AWS CLI (/usr/bin/aws) reads the store back";
+  const io::s3::Credentials keys{"AKIALAMBDAROLE", "lambda/Role+Secret", ""};
+  test::S3TestServer server({.kind = test::S3ServerKind::Strict, .buckets = {"granules", "products", "plans"}, .credentials = {keys}});
+  test::Atl06Demo set;
+  const auto& tmp = set.dir;
+  auto r = test::run_granary("atl06 run --catalog " + set.catalog().string() + " --out " + (tmp / "local.zarr").string() + " -j 2");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto granules = io::open_s3_store("s3://granules/ATL06", server.options(keys));
+  for (const auto& f : test::files_under(tmp / "granules")) granules->put(f, files::read_all(tmp / "granules" / f));
+  const std::string env = server.env(keys);
+  r = test::run_command(env + test::granary_binary() + " atl06 catalog --granules s3://granules/ATL06 --out " +
+                        (tmp / "s3-catalog.json").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = test::run_command(env + test::granary_binary() + " plan atl06 --catalog " + (tmp / "s3-catalog.json").string() +
+                        " --out s3://products/lambda.zarr --plan s3://plans/run1 --units 2");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  json events = json::array();
+  for (int i = 0; i < 2; ++i) events.push_back({{"event", {{"plan", "s3://plans/run1"}, {"index", i}}}});
+  test::LambdaRuntimeHarness lambda(events);
+  lambda.start_runtime({"AWS_ENDPOINT_URL_S3=" + server.endpoint(), "AWS_REGION=" + server.region(),
+                        "AWS_ACCESS_KEY_ID=" + keys.access_key_id, "AWS_SECRET_ACCESS_KEY=" + keys.secret_access_key,
+                        "AWS_SESSION_TOKEN=", "AWS_PROFILE=", "AWS_EC2_METADATA_DISABLED=true"},
+                       {"-j", "2"});
+  const auto s = lambda.wait_answered(2);
+  ASSERT_EQ(s["answered"], 2) << lambda.err();
+  for (const auto& a : lambda.answers_in_order(s)) {
+    ASSERT_EQ(a["kind"], "response") << a.dump();
+    EXPECT_EQ(a["body"]["status"], "SUCCESS") << a.dump();
+  }
+  EXPECT_THAT(lambda.out() + lambda.err(), Not(HasSubstr(keys.secret_access_key)));
+  // The store, read back by the AWS CLI, is the local run's; the plan's report is complete.
+  r = test::run_command(server.aws_cli(keys) + "s3 sync s3://products/lambda.zarr " + (tmp / "synced.zarr").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  test::expect_same_zarr(tmp / "synced.zarr", tmp / "local.zarr");
+  r = test::run_command(env + test::granary_binary() + " report s3://plans/run1 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto report = json::parse(r.out);
+  EXPECT_EQ(report["totals"]["by_status"].value("SUCCESS", 0), report["totals"]["tasks"].get<int>());
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ TEST(CliUsage, AnUnknownCommandIsNamedWithTheCommandsThere) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
             "granary: 'bogus' is not a granary command (commands: ecco, atl06, quicklook, info, report, plan, work, retry, status, "
-            "submit; see granary "
+            "submit, lambda, package; see granary "
             "--help)\n");
   EXPECT_EQ(r.out, "");
 
