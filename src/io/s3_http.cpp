@@ -90,6 +90,20 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
+// How long a transfer may stall (under 1 KiB/s) before it is abandoned and retried:
+// GRANARY_S3_STALL_SECONDS, else 60 (a slow link's worst moments pass in less).
+long stall_seconds() {
+  static const long seconds = [] {
+    const auto text = process_env("GRANARY_S3_STALL_SECONDS");
+    if (!text || text->empty()) return 60L;
+    char* end = nullptr;
+    const long v = std::strtol(text->c_str(), &end, 10);
+    if (*end != '\0' || v < 1) fail("GRANARY_S3_STALL_SECONDS: '{}' is not a whole number of seconds >= 1", *text);
+    return v;
+  }();
+  return seconds;
+}
+
 const std::string& ca_bundle() {
   static const std::string path = process_env("AWS_CA_BUNDLE").value_or("");
   return path;
@@ -154,9 +168,9 @@ HttpResponse send_once(const HttpRequest& request, const Signer* signer) {
   curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);  // keys may hold "." and ".." segments
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
-  if (request.quiet_seconds > 0) {  // a stalled transfer fails (and retries)
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, request.quiet_seconds);
+  if (const long quiet = request.quiet_seconds < 0 ? stall_seconds() : request.quiet_seconds; quiet > 0) {
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);  // a stalled transfer fails (and retries)
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, quiet);
   } else {  // a silent answer may take minutes: probe the connection meanwhile
     curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(curl, CURLOPT_TCP_KEEPIDLE, 60L);

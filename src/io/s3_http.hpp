@@ -40,8 +40,9 @@ struct HttpRequest {
   // CompleteMultipartUpload may answer 200 OK and report a failure in the body.
   bool error_may_follow_ok = false;
   // A transfer that moves under 1 KiB/s for this long fails (and is retried); 0 waits as
-  // long as it takes (a synchronous Lambda invocation says nothing for up to 15 minutes).
-  long quiet_seconds = 60;
+  // long as it takes (a synchronous Lambda invocation says nothing for up to 15 minutes);
+  // -1: GRANARY_S3_STALL_SECONDS, else 60.
+  long quiet_seconds = -1;
   // The whole exchange fails (and is retried) after this long; 0: no limit. With
   // quiet_seconds 0, TCP keepalive probes also run, so an idle connection that a NAT or
   // load balancer drops silently is noticed instead of waited on forever.

@@ -19,6 +19,7 @@
 #include "recipes/atl06/cell_store.hpp"
 #include "recipes/atl06/synth.hpp"
 #include "support/s3_test_server.hpp"
+#include "support/tcp_fault_proxy.hpp"
 #include "support/test_support.hpp"
 #include "util/files.hpp"
 
@@ -183,6 +184,30 @@ INSTANTIATE_TEST_SUITE_P(Servers, Atl06S3Parallel, testing::Values(S3ServerKind:
                          [](const auto& info) { return std::string(test::to_string(info.param)); });
 INSTANTIATE_TEST_SUITE_P(Servers, Atl06S3Faults, testing::Values(S3ServerKind::Strict),
                          [](const auto& info) { return std::string(test::to_string(info.param)); });
+
+// The network's faults behind the same -j 4 catalog and run: connections closed before the
+// response, reset mid-response, stalled past GRANARY_S3_STALL_SECONDS (tests/support/
+// tcp_fault_proxy.py in front of the strict server). The store equals the local run's.
+TEST_P(Atl06S3Parallel, FourWorkersRideOutClosedResetAndStalledConnections) {
+  if (GetParam() != S3ServerKind::Strict) GTEST_SKIP() << "one server is enough: the faults are the network's";
+  const auto endpoint = server_->endpoint();
+  test::TcpFaultProxy proxy({.target_port = endpoint.substr(endpoint.rfind(':') + 1), .every = 2, .max_faults = 24,
+                             .stall_seconds = 4});
+  const std::string env = server_->env(kKeys) + "AWS_ENDPOINT_URL_S3=" + proxy.endpoint() + " GRANARY_S3_STALL_SECONDS=2 ";
+  const auto catalog = *dir_ / "proxy-catalog.json";
+  auto r = test::run_command(env + test::granary_binary() + " atl06 catalog --granules " + kGranules + " --out " +
+                             catalog.string() + " -j 4");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(cells_by_name(read_catalog(catalog.string())), cells_by_name(local_catalog()));
+  const std::string store = std::string(kOut) + "/proxy.zarr";
+  r = test::run_command(env + test::granary_binary() + " atl06 run --catalog " + catalog.string() + " --out " + store + " -j 4");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  expect_same_store(*io::open_s3_store(store, server_->options(kKeys)), local_store(), "through the proxy");
+  const auto stats = proxy.stats();
+  EXPECT_GE(stats.value("close", 0), 1) << stats.dump();
+  EXPECT_GE(stats.value("reset", 0), 1) << stats.dump();
+  EXPECT_GE(stats.value("stall", 0), 1) << stats.dump();
+}
 
 }  // namespace
 }  // namespace granary::atl06

@@ -20,6 +20,7 @@
 #include "io/s3_store.hpp"
 #include "recipes/ecco/config.hpp"
 #include "support/s3_test_server.hpp"
+#include "support/tcp_fault_proxy.hpp"
 #include "support/product_compare.hpp"
 #include "support/test_support.hpp"
 #include "util/error.hpp"
@@ -453,6 +454,27 @@ TEST_F(EccoS3, ParallelWorkersRideOutDroppedGarbledAndThrottledRequests) {
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   expect_s3_products(out, "faults");
   EXPECT_GT(server_->stats()["injected_failures"].get<int>(), 10);
+}
+
+// The network's faults, not the server's: a proxy closes every third connection before the
+// response, resets one mid-response or stalls one (the stall outlasts GRANARY_S3_STALL_SECONDS),
+// while four workers read and write. Every fault is retried; the products equal the local run.
+TEST_F(EccoS3, ParallelWorkersRideOutClosedResetAndStalledConnections) {
+  const auto endpoint = server_->endpoint();
+  test::TcpFaultProxy proxy({.target_port = endpoint.substr(endpoint.rfind(':') + 1), .every = 2, .max_faults = 24,
+                             .stall_seconds = 4});
+  const std::string out = "s3://out/proxy-faults";
+  const auto config = write_config("proxy-faults", all_on_s3(out));
+  const auto r = test::run_command("cd '" + config.parent_path().string() + "' && " + server_->env(kKeys) +
+                                   "AWS_ENDPOINT_URL_S3=" + proxy.endpoint() + " GRANARY_S3_STALL_SECONDS=2 " +
+                                   test::granary_binary() + " ecco run --config '" + config.string() + "' --jobs '" +
+                                   (demo() / "jobs.txt").string() + "' -j 4");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  expect_s3_products(out, "proxy-faults");
+  const auto stats = proxy.stats();
+  EXPECT_GE(stats.value("close", 0), 1) << stats.dump();
+  EXPECT_GE(stats.value("reset", 0), 1) << stats.dump();
+  EXPECT_GE(stats.value("stall", 0), 1) << stats.dump();
 }
 
 }  // namespace
