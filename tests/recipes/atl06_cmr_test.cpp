@@ -413,7 +413,7 @@ TEST(Atl06Cmr, HttpClientRetriesExactlyAsTheS3ClientDoes) {
     std::atomic<int> cmr_n{0}, s3_n{0};
     LoopbackServer for_cmr(once(cmr_n)), for_s3(once(s3_n));
     const Seen cmr = through_cmr_client(for_cmr), s3 = through_s3_client(for_s3);
-    const bool retried = status == 429 || status >= 500 && status != 501;
+    const bool retried = status == 429 || (status >= 500 && status != 501);
     EXPECT_EQ(cmr.requests, retried ? 2u : 1u) << status;
     EXPECT_EQ(cmr.status, retried ? 200 : status) << status;
     EXPECT_EQ(s3.requests, cmr.requests) << status;
