@@ -153,6 +153,22 @@ TEST_F(ExitCodes, ThreeWhenS3StaysUnavailable) {
   EXPECT_NE(r.err.find("503 Service Unavailable (after 6 attempts)"), std::string::npos) << r.err;
 }
 
+// Reading a Zarr store's chunks from S3 that stays unavailable is exit 3, not a bad chunk (exit 2).
+TEST_F(ExitCodes, ThreeWhenAZarrStoreOnS3StaysUnavailableForItsChunks) {
+  if (!test::S3TestServer::available()) GTEST_SKIP() << "/usr/bin/python3 (S3 test server) is needed";
+  const auto local = dir() / "for-s3.zarr";
+  ASSERT_EQ(test::run_granary(atl06_run(atl06() / "catalog.json", local.string())).exit_code, 0);
+  test::S3TestServer server({.buckets = {"out"}, .credentials = {kKeys}});
+  auto bucket = io::open_s3_store("s3://out", server.options(kKeys));
+  for (const auto& key : test::files_under(local)) bucket->put("store.zarr/" + key, files::read_all(local / key));
+  const std::string info = server.env(kKeys) + test::granary_binary() + " info s3://out/store.zarr";
+  ASSERT_EQ(test::run_command(info).exit_code, 0);
+  server.control("/_control/fail?count=1000&status=503&code=SlowDown&method=GET&match=/c/");
+  const auto r = test::run_command(info);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("503 SlowDown"), std::string::npos) << r.err;
+}
+
 // Starts granary with `args` (each job held back 1 s), sends SIGINT once `ready` holds (or after
 // ~20 s) and returns its exit status.
 int interrupted_exit(const std::vector<std::string>& args, const std::function<bool()>& ready) {
