@@ -28,7 +28,8 @@ Conventions shared by all commands:
 * Exit codes: 0 success; 1 some jobs failed (the others finished; see the report); 2 bad
   input (command line, files, config, credentials), with a message naming the input;
   3 a service (S3, CMR, a credentials endpoint) stayed unavailable after retries (run the
-  same command again: it resumes); 70 internal error (a bug: report it).
+  same command again: it resumes); 70 internal error (a bug: report it); 130 interrupted by
+  SIGINT or SIGTERM (finished jobs are kept; a rerun resumes). `granary --help` lists them.
 * Environment: the usual `AWS_*` variables for `s3://` (credentials chain, region, endpoint;
   see [storage.md](storage.md)); `GRANARY_COASTLINES` (a GSHHG `binned_GSHHS_*.nc` for quicklook); `GRANARY_TEST_DATA`
   (tests: the real data, default `../shared/data`); `SLURM_ARRAY_TASK_ID`, `AWS_BATCH_JOB_ARRAY_INDEX`,

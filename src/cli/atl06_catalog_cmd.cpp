@@ -12,6 +12,7 @@
 
 #include "cli/cell_index_options.hpp"
 #include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
 #include "cli/parallelism_option.hpp"
 #include "cli/granule_credentials.hpp"
 #include "io/http_client.hpp"
@@ -95,7 +96,7 @@ atl06::Catalog catalog_from_granules(const CatalogOptions& opt) {
         return atl06::to_json(atl06::scan_granule(task.at("granule"), task.at("parent_order").get<int>(), s3, latitude));
       },
       pool);
-  if (outcome.interrupted) fail("catalog: interrupted; nothing written");
+  if (outcome.interrupted) throw Interrupted("catalog: interrupted; nothing written");
   std::vector<atl06::GranuleScan> scans;
   for (std::size_t i = 0; i < granules.size(); ++i) {
     auto scan = atl06::scan_from_json(outcome.results[i]);

@@ -16,6 +16,7 @@
 
 #include "cli/cell_index_options.hpp"
 #include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
 #include "cli/parallelism_option.hpp"
 #include "cli/plan_writing.hpp"
 #include "cli/recipes.hpp"
@@ -251,7 +252,9 @@ void run_atl06_run(const RunOptions& o) {
   const auto& summary = record.extra["production_results"];
   fmt::print("{}Report: {}\n", run::human_summary(report, 3), report_path.string());
   std::fflush(stdout);
-  exit_code = summary["failed"].get<std::int64_t>() > 0 || outcome.pool.interrupted ? 1 : 0;
+  exit_code = outcome.pool.interrupted                        ? kExitInterrupted
+              : summary["failed"].get<std::int64_t>() > 0 ? kExitJobsFailed
+                                                          : kExitOk;
 }
 
 // plan atl06: the store is created here (as magg's orchestrator made its template), so the

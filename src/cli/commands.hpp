@@ -1,6 +1,6 @@
 #pragma once
 // Each recipe/tool adds its subcommands. A command's callback sets `exit_code`
-// (0 ok, 1 some jobs failed, 2 bad usage or input). Each command lives in its own file.
+// (cli/exit_codes.hpp: 0 ok, 1 some jobs failed, 2 bad usage or input, 130 interrupted). Each command lives in its own file.
 #include <stdexcept>
 
 #include <CLI/CLI.hpp>

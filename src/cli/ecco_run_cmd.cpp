@@ -23,6 +23,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
 #include "cli/parallelism_option.hpp"
 #include "cli/plan_writing.hpp"
 #include "cli/recipes.hpp"
@@ -52,6 +53,7 @@ namespace {
 // ---- shared helpers ------------------------------------------------------------------------
 
 ecco::Metadata load_metadata(const ecco::RunConfig& config) {
+  ecco::require_local_directory(config, "metadata_dir", config.metadata_dir);
   return ecco::Metadata::load(config.metadata_dir, config.podaac_csv.value_or(std::string{}));
 }
 
@@ -516,7 +518,7 @@ void run_run_command(const RunOptions& opt) {
   std::fflush(stdout);
   const auto& totals = report.at("totals");
   const bool failed = totals.at("by_status").contains("FAILED") || totals.at("jobs_not_planned").get<int>() > 0;
-  exit_code = failed || outcome.pool.interrupted ? 1 : 0;
+  exit_code = outcome.pool.interrupted ? kExitInterrupted : failed ? kExitJobsFailed : kExitOk;
 }
 
 // ---- granary plan ecco ----------------------------------------------------------------------

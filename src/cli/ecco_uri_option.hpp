@@ -3,12 +3,12 @@
 // mistyped s3:/x) are refused by the parser, naming the value, instead of becoming a local
 // path such as "s3:/b/x".
 #include <optional>
-#include <regex>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "io/store.hpp"
+#include "util/uri_scheme.hpp"
 
 namespace granary::cli {
 
@@ -19,8 +19,7 @@ inline CLI::Validator local_or_s3(const CLI::Validator* local = nullptr) {
   return CLI::Validator(
       [check](std::string& value) -> std::string {
         if (io::is_s3_uri(value)) return value.size() > 5 ? "" : value + ": no bucket name (expected s3://bucket/key)";
-        static const std::regex scheme(R"(^[A-Za-z][A-Za-z0-9+.-]*:/)");
-        if (std::regex_search(value, scheme))
+        if (uri_scheme(value))
           return value + ": only local paths and s3://bucket/key URIs are supported";
         return check ? (*check)(value) : std::string();
       },

@@ -1,7 +1,8 @@
 // granary: Earth-science granules -> analysis-ready gridded datasets.
-// Exit codes: 0 success, 1 some jobs failed (the rest finished; see the run report),
-// 2 bad input (command line, files, config), 3 a service stayed unavailable after retries
-// (S3, CMR, a credentials endpoint: run the same command again), 70 internal error (a bug).
+// Exit codes (cli/exit_codes.hpp): 0 success, 1 some jobs failed (the rest finished; see the run
+// report), 2 bad input (command line, files, config), 3 a service stayed unavailable after retries
+// (S3, CMR, a credentials endpoint: run the same command again), 70 internal error (a bug),
+// 130 interrupted by SIGINT/SIGTERM.
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
 #include "cli/unknown_command.hpp"
 #include "util/error.hpp"
 #include "util/unavailable_error.hpp"
@@ -44,31 +46,37 @@ int main(int argc, char** argv) {
   cli::add_submit_command(app);
   cli::add_lambda_command(app);
   cli::add_package_command(app);
+  // After the subcommands, which would inherit it: the codes are listed once, on the root's help.
+  app.footer(cli::exit_codes_help());
   try {
     app.parse(argc, argv);
   } catch (const cli::UsageError& e) {
     fmt::print(stderr, "granary: {}\n", e.what());
-    return 2;
+    return cli::kExitBadInput;
   } catch (const CLI::ParseError& e) {
     // --help and --version print and succeed; a bad command line is bad input (exit 2), like
     // every other input error.
     if (e.get_exit_code() != 0) {
       if (auto message = cli::unknown_command_message(app)) {
         fmt::print(stderr, "granary: {}\n", *message);
-        return 2;
+        return cli::kExitBadInput;
       }
     }
     const int printed = app.exit(e);
-    return printed == 0 ? 0 : 2;
+    return printed == 0 ? cli::kExitOk : cli::kExitBadInput;
   } catch (const UnavailableError& e) {
     spdlog::error("{} (a service was unavailable, not the input: run the same command again; it resumes)", e.what());
-    return 3;
+    return cli::kExitUnavailable;
+  } catch (const cli::Interrupted& e) {
+    spdlog::error("{}", e.what());
+    return cli::kExitInterrupted;
   } catch (const Error& e) {
     spdlog::error("{}", e.what());
-    return 2;
+    return cli::kExitBadInput;
   } catch (const std::exception& e) {
-    spdlog::error("internal error: {} (a bug in granary: please report it with the command line)", e.what());
-    return 70;  // EX_SOFTWARE
+    spdlog::error("internal error: {} (a bug in granary {}: please report it with the command line and this message)",
+                  e.what(), GRANARY_VERSION);
+    return cli::kExitInternal;
   }
   return cli::exit_code;
 }

@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
 #include "cli/parallelism_option.hpp"
 #include "cli/plan_writing.hpp"
 #include "cli/recipes.hpp"
@@ -69,7 +70,7 @@ void run_work(const WorkOptions& o) {
   for (const auto& r : outcome.results) ok += run::is_done(r);
   spdlog::info("work: unit {} of {}: {} of {} job(s) done ({} done before), {} not", index, o.plan, ok, jobs.size(), outcome.skipped_done,
                jobs.size() - ok);
-  exit_code = ok == jobs.size() && !outcome.pool.interrupted ? 0 : 1;
+  exit_code = outcome.pool.interrupted ? kExitInterrupted : ok == jobs.size() ? kExitOk : kExitJobsFailed;
 }
 
 struct RetryOptions {

@@ -235,6 +235,11 @@ std::string describe_error(const HttpResponse& response) {
                         ? fmt::format("{} {}", response.status, reason_phrase(response.status))
                         : fmt::format("{} {}: {}", response.status, error->code,
                                       error->message.empty() ? "(no message)" : error->message);
+  // S3 answers a HEAD without a body, so without its error code: say what a 403 usually is.
+  if (!error && response.status == 403 && response.text().empty())
+    out += ": no S3 error code (the answer has no body, as for every HEAD request); likely a wrong secret key "
+           "(SignatureDoesNotMatch), an access key S3 does not know (InvalidAccessKeyId), or no permission for "
+           "this key (AccessDenied)";
   auto region = response.header("x-amz-bucket-region");
   if (region.empty() && error) region = error->region;
   if (!region.empty()) out += fmt::format(" (the bucket is in region {}: set AWS_REGION={})", region, region);

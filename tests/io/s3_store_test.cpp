@@ -177,6 +177,11 @@ TEST_F(S3StoreTest, BadCredentialsGiveAClear403WithoutRetriesOrSecrets) {
   EXPECT_THAT(message, HasSubstr(root() + "/k: 403 SignatureDoesNotMatch: The request signature we calculated"));
   EXPECT_THAT(message, HasSubstr("credentials: explicit, access key …EST1"));
   EXPECT_THAT(message, Not(HasSubstr("not-the-secret")));
+  // A HEAD's 403 has no body, so no code: the message says what it likely is.
+  auto head_error = error_of([&] { store->size("k"); });
+  EXPECT_THAT(head_error, HasSubstr(root() + "/k: 403 Forbidden"));
+  EXPECT_THAT(head_error, HasSubstr("likely a wrong secret key (SignatureDoesNotMatch)"));
+  EXPECT_THAT(head_error, HasSubstr("credentials: explicit, access key …EST1"));
 
   auto wrong_key = kKeys;
   wrong_key.access_key_id = "AKIDUNKNOWN0";

@@ -100,9 +100,12 @@ std::vector<std::byte> read_array(const io::Store& store, const std::string& pat
   do {
     auto key = join_key(node, chunk_key(info->format, std::span(coords).first(spec.shape.size())));
     if (!present.count(key)) continue;
+    // Fetched outside the try: a store that stays unavailable is UnavailableError (exit 3),
+    // not a bad chunk.
+    const auto raw = store.get(key);
     std::vector<std::byte> decoded;
     try {
-      decoded = decode_chunk(spec, store.get(key));
+      decoded = decode_chunk(spec, raw);
     } catch (const Error& e) {
       fail("{}: {}", join_key(store.uri(), key), e.what());
     }

@@ -21,8 +21,9 @@ std::optional<std::vector<std::byte>> read_chunk(const io::Store& store, const s
   if (!node.array) fail("{}/{}: is a group, not an array", store.uri(), array_path);
   const auto key = chunk_store_key(array_path, node.format, coords.first(node.array->shape.size()));
   if (!store.exists(key)) return std::nullopt;
+  const auto raw = store.get(key);  // an unavailable store stays UnavailableError, not a bad chunk
   try {
-    return zarr::decode_chunk(*node.array, store.get(key));
+    return zarr::decode_chunk(*node.array, raw);
   } catch (const Error& e) {
     fail("{}/{}: {}", store.uri(), key, e.what());
   }

@@ -63,9 +63,10 @@ json array_stats(const io::Store& store, const std::string& path, const zarr::No
         stats.add_fill(inside);
         continue;
       }
+      const auto raw = store.get(key);  // an unavailable store stays UnavailableError, not a bad chunk
       std::vector<std::byte> decoded;
       try {
-        decoded = zarr::decode_chunk(spec, store.get(key));
+        decoded = zarr::decode_chunk(spec, raw);
       } catch (const Error& e) {
         fail("{}/{}: {}", store.uri(), key, e.what());
       }

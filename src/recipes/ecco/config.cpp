@@ -2,13 +2,14 @@
 
 #include <cctype>
 #include <optional>
-#include <regex>
 #include <set>
 
 #include <yaml-cpp/yaml.h>
 
+#include "recipes/ecco/iso_text.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/uri_scheme.hpp"
 
 namespace granary::ecco {
 namespace fs = std::filesystem;
@@ -24,22 +25,19 @@ int line_of(const YAML::Node& node) { return node.Mark().line + 1; }
 // "1992-01-01", "1992-01-01T12:00", "1992-01-01T12:00:00[.fff][Z]" -> "YYYY-MM-DDTHH:MM:SS..."
 // normalised so two times compare as strings; empty when the text is not such a time.
 std::string normalized_iso_time(const std::string& text) {
-  static const std::regex iso(R"((\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?Z?)");
-  std::smatch m;
-  if (!std::regex_match(text, m, iso)) return {};
-  int month = std::stoi(m[2]), day = std::stoi(m[3]);
-  int hour = m[4].matched ? std::stoi(m[4]) : 0, minute = m[5].matched ? std::stoi(m[5]) : 0;
-  int second = m[6].matched ? std::stoi(m[6]) : 0;
+  auto m = split_iso_text(text);
+  if (!m) return {};
+  int month = std::stoi(m->month), day = std::stoi(m->day);
+  int hour = m->hour ? std::stoi(*m->hour) : 0, minute = m->minute ? std::stoi(*m->minute) : 0;
+  int second = m->second ? std::stoi(*m->second) : 0;
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return {};
-  return fmt::format("{}-{}-{}T{:02}:{:02}:{:02}{}", m[1].str(), m[2].str(), m[3].str(), hour, minute, second,
-                     m[7].matched ? m[7].str() : "");
+  return fmt::format("{}-{}-{}T{:02}:{:02}:{:02}{}", m->year, m->month, m->day, hour, minute, second,
+                     m->fraction ? "." + *m->fraction : "");
 }
 
 // A local path (resolved against `base`) or an s3:// URI, never a path made of a URI.
 std::string resolve_location(std::string text, const fs::path& base, const std::string& where) {
   if (text.empty()) fail("{} is an empty path", where);
-  static const std::regex scheme(R"(^([A-Za-z][A-Za-z0-9+.-]*):/)");
-  std::smatch m;
   if (text.rfind("file://", 0) == 0) {
     text = text.substr(7);
     if (text.empty()) fail("{} is an empty path", where);
@@ -51,9 +49,9 @@ std::string resolve_location(std::string text, const fs::path& base, const std::
     return text;
   } else if (text.rfind("s3:", 0) == 0) {
     fail("{} is '{}': not an s3:// URI (expected s3://bucket/prefix)", where, text);
-  } else if (std::regex_search(text, m, scheme)) {
+  } else if (auto scheme = uri_scheme(text)) {
     fail("{} is '{}': the {}:// scheme is not supported (give a local path or an s3://bucket/prefix URI)", where,
-         text, m[1].str());
+         text, *scheme);
   }
   fs::path p = text;
   return (p.is_absolute() ? p : base / p).lexically_normal().string();
@@ -144,11 +142,45 @@ RunConfig parse_run_config(const std::string& yaml_text, const fs::path& source)
   return config;
 }
 
+namespace {
+
+// The status of a local path, failing (naming the config and key) when the OS cannot look it up
+// for any reason other than its absence.
+fs::file_status local_status(const std::string& source, const std::string& key, const std::string& path) {
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec && status.type() != fs::file_type::not_found)
+    fail("{}: '{}' is {}: {}", source, key, path, ec.message());
+  return status;
+}
+
+}  // namespace
+
 RunConfig load_run_config(const fs::path& path) {
-  if (!fs::is_regular_file(path)) fail("{}: config file not found", path.string());
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec && status.type() != fs::file_type::not_found) fail("{}: config file: {}", path.string(), ec.message());
+  if (!fs::is_regular_file(status)) fail("{}: config file not found", path.string());
   // Absolute, so the paths it resolves (and the reports quoting them) do not depend on the
   // directory a worker or a later reader runs in.
-  return parse_run_config(files::read_text(path), fs::absolute(path).lexically_normal());
+  auto config = parse_run_config(files::read_text(path), fs::absolute(path).lexically_normal());
+  const std::string source = config.source.string();
+  for (const auto& [key, location] :
+       std::initializer_list<std::pair<const char*, const std::string*>>{{"model_output_dir", &config.model_output_dir},
+                                                                          {"processed_output_dir", &config.processed_output_dir},
+                                                                          {"mapping_factors", &config.mapping_factors},
+                                                                          {"metadata_dir", &config.metadata_dir},
+                                                                          {"grid_dir", &config.grid_dir}})
+    if (!uri_scheme(*location)) local_status(source, key, *location);
+  if (config.podaac_csv && !uri_scheme(*config.podaac_csv)) local_status(source, "podaac_csv", *config.podaac_csv);
+  return config;
+}
+
+void require_local_directory(const RunConfig& config, const std::string& key, const std::string& dir) {
+  if (uri_scheme(dir)) return;
+  const std::string source = config.source.string();
+  if (!fs::is_directory(local_status(source, key, dir)))
+    fail("{}: '{}' is {}: directory not found", source, key, dir);
 }
 
 }  // namespace granary::ecco

@@ -34,6 +34,12 @@ struct RunConfig {
 // location with a scheme other than s3://, e.g. gs:// or https://, a grid_mapping that is not
 // true or false). `file://` paths are local.
 RunConfig parse_run_config(const std::string& yaml_text, const std::filesystem::path& source);
+// Also refuses a local location the OS cannot even look up (a component over 255 bytes, a
+// permission denied on the way), naming the file and the key, instead of a filesystem_error.
 RunConfig load_run_config(const std::filesystem::path& path);
+
+// A local directory the config names under `key` must exist: the message names the config file,
+// the key and the path. s3:// locations are checked where they are read.
+void require_local_directory(const RunConfig& config, const std::string& key, const std::string& dir);
 
 }  // namespace granary::ecco

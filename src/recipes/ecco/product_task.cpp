@@ -10,6 +10,7 @@
 #include "formats/netcdf/writer.hpp"
 #include "ops/vector/east_north.hpp"
 #include "recipes/ecco/model_field.hpp"
+#include "recipes/ecco/config.hpp"
 #include "recipes/ecco/locations.hpp"
 #include "recipes/ecco/naming.hpp"
 #include "recipes/ecco/product_output.hpp"
@@ -87,6 +88,8 @@ std::shared_ptr<const TaskContext> make_task_context(const RunConfig& config, bo
   ctx->config = config;
   ctx->strings = product_strings_of(config);
   ctx->clock = ctx->strings.clock();
+  require_local_directory(config, "metadata_dir", config.metadata_dir);
+  require_local_directory(config, "grid_dir", config.grid_dir);
   ctx->metadata = Metadata::load(config.metadata_dir, config.podaac_csv.value_or(std::string{}));
   load_grid(*ctx, config.grid_dir);
   if (need_factors) load_factors(*ctx, config.mapping_factors);

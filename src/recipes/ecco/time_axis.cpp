@@ -1,10 +1,10 @@
 #include "recipes/ecco/time_axis.hpp"
 
 #include <limits>
-#include <regex>
 
 #include <fmt/format.h>
 
+#include "recipes/ecco/iso_text.hpp"
 #include "util/error.hpp"
 
 namespace granary::ecco {
@@ -57,15 +57,14 @@ std::int32_t hours_since(TimePoint t, const ModelClock& clock, Frequency f, std:
 }  // namespace
 
 std::optional<TimePoint> parse_iso_time(const std::string& text) {
-  static const std::regex iso(R"((\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?Z?)");
-  std::smatch m;
-  if (!std::regex_match(text, m, iso)) return std::nullopt;
-  if (m[7].matched && m[7].str().find_first_not_of('0') != std::string::npos) return std::nullopt;
-  year_month_day date{year{std::stoi(m[1])}, month{static_cast<unsigned>(std::stoi(m[2]))},
-                      day{static_cast<unsigned>(std::stoi(m[3]))}};
-  int hour = m[4].matched ? std::stoi(m[4]) : 0;
-  int minute = m[5].matched ? std::stoi(m[5]) : 0;
-  int second = m[6].matched ? std::stoi(m[6]) : 0;
+  auto m = split_iso_text(text);
+  if (!m) return std::nullopt;
+  if (m->fraction && m->fraction->find_first_not_of('0') != std::string::npos) return std::nullopt;
+  year_month_day date{year{std::stoi(m->year)}, month{static_cast<unsigned>(std::stoi(m->month))},
+                      day{static_cast<unsigned>(std::stoi(m->day))}};
+  int hour = m->hour ? std::stoi(*m->hour) : 0;
+  int minute = m->minute ? std::stoi(*m->minute) : 0;
+  int second = m->second ? std::stoi(*m->second) : 0;
   if (!date.ok() || hour > 23 || minute > 59 || second > 59) return std::nullopt;
   return sys_days{date} + hours{hour} + minutes{minute} + seconds{second};
 }
