@@ -94,11 +94,10 @@ TEST(LambdaRuntime, EccoPlanUnitsGiveTheLocalRunsProducts) {
 TEST(LambdaRuntime, Atl06PlanUnitsGiveTheLocalRunsStore) {
   test::Atl06Demo set;
   const auto& tmp = set.dir;
-  auto r = test::run_granary("atl06 run --catalog " + set.catalog().string() + " --out " + (tmp / "run.zarr").string() + " -j 2");
+  auto r = set.run_locally("run.zarr");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto plan = tmp / "plan";
-  r = test::run_granary("plan atl06 --catalog " + set.catalog().string() + " --out " + (tmp / "lambda.zarr").string() +
-                        " --plan " + plan.string() + " --units 2");
+  r = set.plan("lambda.zarr", "plan", 2);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // The orchestrator's handout (fresh granule keys) goes to every job, and nowhere else.
   json events = unit_events(plan, 2);
@@ -174,11 +173,10 @@ TEST(LambdaRuntime, MaggAndEccoEventsAnswerAsTheirCommandsDo) {
 TEST(LambdaRuntime, AJobPastTheDeadlineStopsCleanlyAndARetryFinishesIt) {
   test::Atl06Demo set;
   const auto& tmp = set.dir;
-  auto r = test::run_granary("atl06 run --catalog " + set.catalog().string() + " --out " + (tmp / "run.zarr").string() + " -j 2");
+  auto r = set.run_locally("run.zarr");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto plan = tmp / "plan";
-  r = test::run_granary("plan atl06 --catalog " + set.catalog().string() + " --out " + (tmp / "lambda.zarr").string() +
-                        " --plan " + plan.string() + " --units 1");
+  r = set.plan("lambda.zarr", "plan", 1);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto planned_store = test::files_under(tmp / "lambda.zarr");  // the template the planner wrote
   {

@@ -23,6 +23,15 @@ struct Atl06Demo {
     const auto r = run_granary("atl06 catalog --granules " + o.out_dir.string() + " --out " + catalog().string());
     EXPECT_EQ(r.exit_code, 0) << r.err;
   }
+  // `atl06 run -j 2` of the catalog into the store dir/`store`.
+  CommandResult run_locally(const std::string& store) const {
+    return run_granary("atl06 run --catalog " + catalog().string() + " --out " + (dir / store).string() + " -j 2");
+  }
+  // `plan atl06` of the catalog: the store dir/`store`, the plan dir/`plan`, `units` units.
+  CommandResult plan(const std::string& store, const std::string& plan, std::size_t units) const {
+    return run_granary("plan atl06 --catalog " + catalog().string() + " --out " + (dir / store).string() + " --plan " +
+                       (dir / plan).string() + " --units " + std::to_string(units));
+  }
 };
 
 }  // namespace granary::test

@@ -40,6 +40,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import aws_sigv4  # noqa: E402
 
+import loopback  # tests/support/loopback.py: the server, its port, exit with the parent
+
 TARGET = "Logs_20140328.FilterLogEvents"
 TERM_RE = re.compile(r'\??"[^"]*"|\S+')
 
@@ -196,16 +198,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return answer
 
 
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-
-def exit_with_parent(parent):
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(0)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", required=True, help="JSON file: {logGroupName: [events]}")
@@ -217,10 +209,7 @@ def main():
     parser.add_argument("--empty-first-page", action="store_true")
     args = parser.parse_args()
     Handler.state = State(args)
-    server = Server(("127.0.0.1", 0), Handler)
-    threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    print(server.server_address[1], flush=True)
-    server.serve_forever()
+    loopback.serve(Handler)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@ import threading
 import time
 import urllib.parse
 
+import loopback  # tests/support/loopback.py: the server, its port, exit with the parent
+
 ROLE = "granary-test-role"
 
 
@@ -169,16 +171,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.reply(404, "")
 
 
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-
-def exit_with_parent(parent):
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(0)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--credential", action="append", required=True, help="KEY:SECRET:SESSION_TOKEN")
@@ -188,11 +180,7 @@ def main():
     parser.add_argument("--urs-login", default="user:password", help="USER:PASSWORD")
     args = parser.parse_args()
     Handler.state = State(args)
-    server = Server(("127.0.0.1", 0), Handler)
-    Handler.state.port = server.server_address[1]
-    threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    print(server.server_address[1], flush=True)
-    server.serve_forever()
+    loopback.serve(Handler, on_bound=lambda port: setattr(Handler.state, "port", port))
 
 
 if __name__ == "__main__":

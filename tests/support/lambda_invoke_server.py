@@ -63,6 +63,8 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import aws_sigv4  # noqa: E402
 
+import loopback  # tests/support/loopback.py: the server, its port, exit with the parent
+
 INVOKE_RE = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations$")
 ACCOUNT = "123456789012"
 
@@ -382,23 +384,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_json(200, stats)
 
 
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 1024  # a fleet of invocations connects at once
-
-    def handle_error(self, request, client_address):
-        if isinstance(sys.exc_info()[1], OSError):
-            return  # a connection dropped on purpose (mode=drop) or by the client
-        super().handle_error(request, client_address)
-
-
-def exit_with_parent(parent):
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(0)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--credential", action="append", default=[], help="KEY:SECRET[:SESSION_TOKEN]")
@@ -413,10 +398,7 @@ def main():
     parser.add_argument("--concurrency-limit", type=int, default=0, help="429 beyond this many running invocations")
     args = parser.parse_args()
     Handler.state = State(args)
-    server = Server(("127.0.0.1", 0), Handler)
-    threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    print(server.server_address[1], flush=True)
-    server.serve_forever()
+    loopback.serve(Handler)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,8 @@ import threading
 import time
 import uuid
 
+import loopback  # tests/support/loopback.py: the server, its port, exit with the parent
+
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:granary-test"
 
 
@@ -126,26 +128,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_json(202, {"status": "OK"})
 
 
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-
-def exit_with_parent(parent):
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(0)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", required=True)
     args = parser.parse_args()
     with open(args.events) as f:
         Handler.state = State(json.load(f))
-    server = Server(("127.0.0.1", 0), Handler)
-    threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    print(server.server_address[1], flush=True)
-    server.serve_forever()
+    loopback.serve(Handler)
 
 
 if __name__ == "__main__":

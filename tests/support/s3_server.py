@@ -43,6 +43,8 @@ import uuid
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
+import loopback  # tests/support/loopback.py: the server, its port, exit with the parent
+
 MIN_PART_SIZE = 5 * 1024 * 1024
 UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
 AUTH_RE = re.compile(
@@ -457,19 +459,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_bytes(200, reply.encode())
 
 
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    # Clients open dozens of connections at once (parallel ranged GETs); with the default
-    # backlog of 5 the kernel drops the rest and they retry a second later.
-    request_queue_size = 128
-
-
-def exit_with_parent(parent):
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(0)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bucket", action="append", required=True)
@@ -489,10 +478,7 @@ def main():
         with open(path, "rb") as f:
             data = f.read()
         Handler.state.buckets[bucket][key.encode()] = (data, '"%s"' % hashlib.md5(data).hexdigest())
-    server = Server(("127.0.0.1", 0), Handler)
-    threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    print(server.server_address[1], flush=True)
-    server.serve_forever()
+    loopback.serve(Handler)
 
 
 if __name__ == "__main__":
