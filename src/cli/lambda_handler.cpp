@@ -1,7 +1,5 @@
 #include "cli/lambda_handler.hpp"
 
-#include <set>
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -127,11 +125,7 @@ HandlerAnswer LambdaHandler::run_unit(const json& event, const InvocationContext
     fail("event: unit {} is not in {} ({} unit(s))", unit->index, unit->plan, prepared.header.units);
   auto store = io::open_store(unit->plan);
   const auto jobs = run::read_unit(*store, unit->index);
-  std::map<std::string, json> earlier;
-  std::set<std::string> recorded;
-  for (const auto& o : store->list("results/")) recorded.insert(o.key);
-  for (const auto& j : jobs)
-    if (recorded.count(run::result_key(j.id))) earlier[j.id] = run::read_results_of(*store, j.id);
+  const auto earlier = run::read_results_of_jobs(*store, jobs, run::recorded_results(*store));
 
   auto options = job_options(context, fmt::format("unit {}", unit->index));
   options.plan_dir = store.get();

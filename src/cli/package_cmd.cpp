@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "run/lambda_package.hpp"
 #include "util/error.hpp"
+#include "util/subprocess.hpp"
 
 namespace granary::cli {
 namespace {
@@ -16,11 +17,8 @@ namespace {
 namespace fs = std::filesystem;
 
 void package_lambda(run::lambda::PackageOptions o) {
-  std::error_code ec;
-  const auto self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) fail("package lambda: cannot find the granary binary (/proc/self/exe: {})", ec.message());
-  o.binary = self;
-  o.bootstrap = self.parent_path() / "granary-lambda-bootstrap";
+  o.binary = running_binary();
+  o.bootstrap = o.binary.parent_path() / "granary-lambda-bootstrap";
   o.out = fs::absolute(o.out).lexically_normal();
   const auto s = run::lambda::build_lambda_package(o);
   fmt::print("{}: function.zip ({:.1f} MB, {:.1f} MB unzipped; {} shared libraries), Dockerfile, deploy.sh, iam-policy.json "

@@ -8,7 +8,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -50,13 +49,8 @@ void run_work(const WorkOptions& o) {
   }
   if (index >= header.units) fail("work: unit {} is not in {} ({} unit(s): 0..{})", index, o.plan, header.units, header.units - 1);
   const auto jobs = run::read_unit(*dir, index);
-  // Results of this unit's jobs from an earlier run of it: done ones are not run again. One
-  // listing says which exist (on S3 a LIST, not a HEAD per job); only those are read.
-  std::set<std::string> recorded;
-  for (const auto& o : dir->list("results/")) recorded.insert(o.key);
-  std::map<std::string, json> earlier;
-  for (const auto& j : jobs)
-    if (recorded.count(run::result_key(j.id))) earlier[j.id] = run::read_results_of(*dir, j.id);
+  // Results of this unit's jobs from an earlier run of it: done ones are not run again.
+  const auto earlier = run::read_results_of_jobs(*dir, jobs, run::recorded_results(*dir));
   auto recipe = make_recipe(header.recipe);
   recipe->prepare(header.parameters);
   run::JobRunOptions options;

@@ -13,6 +13,7 @@
 #include "run/slurm_submit.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/subprocess.hpp"
 
 namespace granary::cli {
 namespace {
@@ -24,13 +25,6 @@ struct SubmitSlurmOptions {
   bool dry_run = false;
   run::SlurmOptions slurm;
 };
-
-std::string running_binary() {
-  std::error_code ec;
-  const auto self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) fail("cannot find the granary binary (/proc/self/exe: {})", ec.message());
-  return self.string();
-}
 
 void submit_slurm(const SubmitSlurmOptions& o) {
   run::check_slurm_options(o.slurm);

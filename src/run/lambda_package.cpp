@@ -39,12 +39,6 @@ std::uintmax_t tree_bytes(const fs::path& dir) {
   return n;
 }
 
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 std::string policy_json(const std::string& bucket) {
   const std::string b = bucket.empty() ? "YOUR_DATA_BUCKET" : bucket;
   nlohmann::json policy = {
@@ -223,9 +217,8 @@ PackageSummary build_lambda_package(const PackageOptions& o) {
   s.unzipped_bytes = tree_bytes(function);
   // -X: no extra attributes (the same files give the same zip); -y: links as links (none here).
   const fs::path zip = staging / "function.zip";
-  const auto r = run_process({"sh", "-c", "cd " + shell_quote(function.string()) + " && zip -q -r -X -9 ../function.zip ."}, 600s);
-  if (r.spawn_error || !WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0)
-    fail("package lambda: zip failed (is the zip package installed?): {}", r.err.substr(0, 300));
+  run_tool({"sh", "-c", "cd " + shell_quote(function.string()) + " && zip -q -r -X -9 ../function.zip ."},
+           "to zip the package; is the zip package installed?");
   s.zip_bytes = fs::file_size(zip);
   if (s.zip_bytes > kZipLimit || s.unzipped_bytes > kUnzippedLimit)
     fail("package lambda: the package is {:.1f} MB zipped and {:.1f} MB unzipped, over Lambda's limits (50 and 250 MB): "

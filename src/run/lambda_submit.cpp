@@ -67,15 +67,12 @@ json failed_result(const PlannedJob& job, std::size_t unit, int attempt, const s
 }
 
 UnitsToInvoke units_to_invoke(const io::Store& dir, const PlanHeader& header, std::size_t threads) {
-  // One listing says which results exist (on S3 a LIST, not a HEAD per job); only those are read.
-  std::set<std::string> recorded;
-  for (const auto& o : dir.list("results/")) recorded.insert(o.key);
+  const auto recorded = recorded_results(dir);
   std::vector<PendingUnit> all(header.units);
   in_threads(std::clamp<std::size_t>(threads, 1, 32), header.units, [&](std::size_t i) {
     all[i].index = i;
     all[i].jobs = read_unit(dir, i);
-    for (const auto& job : all[i].jobs)
-      if (recorded.count(result_key(job.id)) && is_done(read_results_of(dir, job.id))) ++all[i].done;
+    for (const auto& [id, result] : read_results_of_jobs(dir, all[i].jobs, recorded)) all[i].done += is_done(result);
   });
   UnitsToInvoke out;
   for (auto& unit : all) {

@@ -129,6 +129,20 @@ std::string result_key(const std::string& job_id) { return "results/" + job_id +
 
 void write_result(io::Store& dir, const std::string& job_id, const json& result) { put_json(dir, result_key(job_id), result, -1); }
 
+std::set<std::string> recorded_results(const io::Store& dir) {
+  std::set<std::string> out;
+  for (const auto& o : dir.list("results/")) out.insert(o.key);
+  return out;
+}
+
+std::map<std::string, json> read_results_of_jobs(const io::Store& dir, const std::vector<PlannedJob>& jobs,
+                                                 const std::set<std::string>& recorded) {
+  std::map<std::string, json> out;
+  for (const auto& j : jobs)
+    if (recorded.count(result_key(j.id))) out[j.id] = read_results_of(dir, j.id);
+  return out;
+}
+
 std::map<std::string, json> read_results(const io::Store& dir) {
   std::map<std::string, json> out;
   for (const auto& o : dir.list("results/")) {

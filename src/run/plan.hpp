@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,11 @@ void write_result(io::Store& dir, const std::string& job_id, const nlohmann::jso
 std::map<std::string, nlohmann::json> read_results(const io::Store& dir);
 // One job's result (an unreadable one becomes a FAILED result saying so).
 nlohmann::json read_results_of(const io::Store& dir, const std::string& job_id);
+// The keys under results/ that exist: one listing (on S3 a LIST, not a HEAD per job).
+std::set<std::string> recorded_results(const io::Store& dir);
+// The results of `jobs` among `recorded` (only those are read), by job id.
+std::map<std::string, nlohmann::json> read_results_of_jobs(const io::Store& dir, const std::vector<PlannedJob>& jobs,
+                                                          const std::set<std::string>& recorded);
 
 // A job is done when its result says SUCCESS or SKIP: running it again would change nothing.
 bool is_done(const nlohmann::json& result);

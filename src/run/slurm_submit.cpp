@@ -57,12 +57,6 @@ void check_slurm_options(const SlurmOptions& o) {
         fail("{} \"{}\": spaces, quotes, backslashes and '#' are not allowed in a Slurm option", flag, *value);
 }
 
-std::string shell_quote(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
 std::string work_command(const std::string& granary_binary, const std::string& plan_uri) {
   return fmt::format("exec {} work {} -j \"${{SLURM_CPUS_PER_TASK:-1}}\"", shell_quote(granary_binary), shell_quote(plan_uri));
 }

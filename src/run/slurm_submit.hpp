@@ -7,6 +7,7 @@
 #include <string>
 
 #include "run/plan.hpp"
+#include "util/subprocess.hpp"
 
 namespace granary::run {
 
@@ -36,8 +37,8 @@ std::string work_command(const std::string& granary_binary, const std::string& p
 std::string slurm_script(const PlanHeader& plan, const SlurmOptions& options,
                          const std::filesystem::path& logs_dir, const std::string& command);
 
-// Single-quotes `text` for a POSIX shell.
-std::string shell_quote(const std::string& text);
+// Single-quotes `text` for a POSIX shell (util/subprocess).
+using granary::shell_quote;
 
 // Runs `sbatch --parsable script` and returns the job id. No sbatch on PATH, or sbatch
 // rejecting the script, throws granary::Error (bad input: 2) with sbatch's message; sbatch

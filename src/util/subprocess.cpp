@@ -1,5 +1,7 @@
 #include "util/subprocess.hpp"
 
+#include "util/error.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -8,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
 
 extern char** environ;
 
@@ -78,6 +81,19 @@ ProcessOutput run_process(const std::vector<std::string>& words, std::chrono::mi
   close(out[0]);
   close(err[0]);
   return result;
+}
+
+std::string shell_quote(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+std::string running_binary() {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) fail("cannot find the granary binary (/proc/self/exe: {})", ec.message());
+  return self.string();
 }
 
 }  // namespace granary

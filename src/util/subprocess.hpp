@@ -17,4 +17,10 @@ struct ProcessOutput {
 
 ProcessOutput run_process(const std::vector<std::string>& argv, std::chrono::milliseconds timeout);
 
+// Single-quotes `text` for a POSIX shell (scripts granary writes: sbatch, deploy.sh).
+std::string shell_quote(const std::string& text);
+
+// The path of the running granary binary (/proc/self/exe); throws granary::Error.
+std::string running_binary();
+
 }  // namespace granary
