@@ -20,6 +20,7 @@
 #include "recipes/atl06/cell_job.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/json_input.hpp"
 
 namespace granary::cli {
 namespace {
@@ -53,12 +54,13 @@ json read_event(const std::string& source) {
   if (source == "-") text.assign(std::istreambuf_iterator<char>(std::cin), {});
   else text = files::read_text(source);
   const std::string name = source == "-" ? "event on stdin" : source;
+  require_json_depth(text, name);
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     // Only the position: the parser's message quotes the text it last read, which may be
     // part of a secret (s3_credentials).
-    fail("{}: not valid JSON (syntax error at byte {})", name, e.byte);
+    fail("{}: not valid JSON ({})", name, json_error_detail(e));
   }
 }
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 
 #include <nlohmann/json.hpp>
@@ -21,6 +22,7 @@
 #include "run/report_summary.hpp"
 #include "recipes/atl06/store_summary.hpp"
 #include "util/error.hpp"
+#include "util/json_input.hpp"
 
 namespace granary::cli {
 namespace {
@@ -61,11 +63,13 @@ nlohmann::json describe_path(const InfoOptions& o) {
   }
   if (starts_like_json(o.path)) {
     std::ifstream in(o.path);
+    const std::string text(std::istreambuf_iterator<char>(in), {});
+    require_json_depth(text, o.path);
     nlohmann::json doc;
     try {
-      doc = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::parse_error& e) {
-      fail("{}: not JSON (byte {})", o.path, e.byte);
+      doc = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception& e) {
+      fail("{}: not JSON ({})", o.path, json_error_detail(e));
     }
     if (doc.is_object() && doc.contains("catalog")) return atl06::describe_catalog(atl06::read_catalog(o.path), o.path);
     if (run::is_run_report(doc)) {

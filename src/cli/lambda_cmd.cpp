@@ -28,6 +28,7 @@
 #include "run/lambda_runtime_api.hpp"
 #include "run/report.hpp"
 #include "util/error.hpp"
+#include "util/json_input.hpp"
 
 namespace granary::cli {
 namespace {
@@ -131,11 +132,12 @@ InvocationContext context_for(const std::string& request_id, std::optional<std::
 }
 
 json parse_event(const std::string& text, const std::string& source) {
+  require_json_depth(text, source);
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     // Never the text itself: magg's events carry credentials.
-    fail("{}: the event is not valid JSON (syntax error at byte {})", source, e.byte);
+    fail("{}: the event is not valid JSON ({})", source, json_error_detail(e));
   }
 }
 

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -31,6 +32,7 @@
 #include "run/report.hpp"
 #include "run/report_summary.hpp"
 #include "util/error.hpp"
+#include "util/json_input.hpp"
 
 namespace granary::cli {
 namespace {
@@ -140,11 +142,13 @@ nlohmann::json read_report(const std::string& path, const ReportOptions& o) {
     fail("{}: --cloudwatch reads the logs of a plan run on Lambda: give the plan directory (granary submit lambda P)", path);
   std::ifstream in(path);
   if (!in) fail("{}: cannot open the run report", path);
+  const std::string text(std::istreambuf_iterator<char>(in), {});
+  require_json_depth(text, path);
   nlohmann::json report;
   try {
-    report = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    fail("{}: not JSON (byte {}): not a granary run report", path, e.byte);
+    report = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    fail("{}: not JSON ({}): not a granary run report", path, json_error_detail(e));
   }
   if (!run::is_run_report(report)) fail("{}: no totals, jobs and command: not a granary run report", path);
   return report;

@@ -8,6 +8,7 @@
 
 #include "io/credential_provider.hpp"
 #include "io/s3_http.hpp"
+#include "util/json_input.hpp"
 
 namespace granary::io::aws {
 namespace {
@@ -24,6 +25,7 @@ std::string json_message(const nlohmann::json& body) {
 }
 
 nlohmann::json parse_body(const std::string& body) {
+  if (json_too_deep_at(body) != std::string::npos) return nlohmann::json(nlohmann::json::value_t::discarded);
   return nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
 }
 

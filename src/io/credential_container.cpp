@@ -9,6 +9,7 @@
 #include "io/credential_sources.hpp"
 #include "io/http_client.hpp"
 #include "util/error.hpp"
+#include "util/json_input.hpp"
 
 namespace granary::io::s3 {
 namespace {
@@ -77,10 +78,11 @@ ExpiringCredentials fetch(const std::string& source, const std::string& url, con
          response.status, token_file.empty() ? "" : "_FILE");
   if (response.status != 200) fail("{}: HTTP {}", source, response.status);
   nlohmann::json j;
+  require_json_depth(response.body, source);
   try {
     j = nlohmann::json::parse(response.body);
-  } catch (const nlohmann::json::parse_error& e) {
-    fail("{}: the answer is not JSON (syntax error at byte {})", source, e.byte);
+  } catch (const nlohmann::json::exception& e) {
+    fail("{}: the answer is not JSON ({})", source, json_error_detail(e));
   }
   return credentials_from_json(j, {"AccessKeyId", "SecretAccessKey", "Token", "Expiration"}, source);
 }

@@ -16,6 +16,7 @@
 #include "io/credential_sources.hpp"
 #include "io/http_client.hpp"
 #include "util/error.hpp"
+#include "util/json_input.hpp"
 
 namespace granary::io::s3 {
 namespace {
@@ -131,13 +132,14 @@ ExpiringCredentials fetch(const std::string& source, const EarthdataOptions& o) 
     fail("{}: HTTP {}: {} was refused", source, response.status, how);
   if (response.status != 200) fail("{}: HTTP {} (with {})", source, response.status, how);
   nlohmann::json j;
+  require_json_depth(response.body, source);
   try {
     j = nlohmann::json::parse(response.body);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
     // An HTML page here is usually Earthdata Login asking for a login it did not get.
-    fail("{}: the answer is not JSON (syntax error at byte {}): is {} right, and has the account authorised "
+    fail("{}: the answer is not JSON ({}): is {} right, and has the account authorised "
          "the DAAC's application?",
-         source, e.byte, how);
+         source, json_error_detail(e), how);
   }
   return credentials_from_json(j, {"accessKeyId", "secretAccessKey", "sessionToken", "expiration"}, source);
 }

@@ -10,6 +10,7 @@
 #include "io/credential_sources.hpp"
 #include "io/http_client.hpp"
 #include "util/error.hpp"
+#include "util/json_input.hpp"
 
 namespace granary::io::s3 {
 namespace {
@@ -56,10 +57,11 @@ ExpiringCredentials fetch(const std::string& source, const std::string& endpoint
   auto keys = http.get(endpoint + kRolePath + role, with_token);
   if (keys.status != 200) fail("{}: HTTP {} for the keys of role {}", source, keys.status, role);
   nlohmann::json j;
+  require_json_depth(keys.body, source);
   try {
     j = nlohmann::json::parse(keys.body);
-  } catch (const nlohmann::json::parse_error& e) {
-    fail("{}: the keys of role {} are not JSON (syntax error at byte {})", source, role, e.byte);
+  } catch (const nlohmann::json::exception& e) {
+    fail("{}: the keys of role {} are not JSON ({})", source, role, json_error_detail(e));
   }
   if (auto code = json_text(j, "Code"); !code.empty() && code != "Success")
     fail("{}: role {}: the metadata service answered Code \"{}\"", source, role, code);

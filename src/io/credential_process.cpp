@@ -13,6 +13,7 @@
 #include "io/credential_sources.hpp"
 #include "util/error.hpp"
 #include "util/subprocess.hpp"
+#include "util/json_input.hpp"
 
 namespace granary::io::s3 {
 namespace {
@@ -42,11 +43,12 @@ ExpiringCredentials fetch(const std::string& source, const std::vector<std::stri
   if (!WIFEXITED(result.status) || WEXITSTATUS(result.status) != 0)
     fail("{}: \"{}\" exited with status {}{}", source, words[0], WEXITSTATUS(result.status), stderr_tail(result.err));
   nlohmann::json j;
+  require_json_depth(result.out, source);
   try {
     j = nlohmann::json::parse(result.out);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
     // Only the position: the parser's message quotes the text, which may be a secret.
-    fail("{}: \"{}\" printed something other than JSON (syntax error at byte {})", source, words[0], e.byte);
+    fail("{}: \"{}\" printed something other than JSON ({})", source, words[0], json_error_detail(e));
   }
   if (!j.is_object() || !j.contains("Version") || j["Version"] != 1)
     fail("{}: \"{}\" printed JSON without \"Version\": 1 (the AWS CLI's credential_process format)", source, words[0]);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "io/s3_http.hpp"
+#include "util/json_input.hpp"
 
 namespace granary::run::lambda {
 
@@ -33,7 +34,8 @@ io::aws::ServiceOptions invoke_service_options(const std::string& region, const 
 }
 
 std::string function_error_reason(const std::string& function_error, const std::string& body) {
-  const auto j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  const auto j = json_too_deep_at(body) == std::string::npos ? json::parse(body, nullptr, /*allow_exceptions=*/false)
+                                                               : json(json::value_t::discarded);
   std::string type, message;
   if (j.is_object()) {
     if (j.contains("errorType") && j["errorType"].is_string()) type = j["errorType"].get<std::string>();
@@ -92,6 +94,7 @@ InvokeOutcome invoke(const io::aws::ServiceClient& client, const std::string& fu
     return out;
   }
   try {
+    require_json_depth(response.body, "the answer");
     out.response = UnitResponse::from_json(json::parse(response.body));
   } catch (const std::exception& e) {
     out.kind = InvokeOutcome::Kind::FunctionError;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "util/error.hpp"
+#include "util/json_input.hpp"
 
 namespace granary::run {
 namespace {
@@ -14,11 +15,13 @@ namespace {
 using nlohmann::json;
 
 json parse_object(const std::vector<std::byte>& bytes, const std::string& where) {
+  const std::string text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  require_json_depth(text, where);
   try {
-    auto j = json::parse(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    auto j = json::parse(text);
     if (!j.is_object()) fail("{}: expected a JSON object", where);
     return j;
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     fail("{}: not valid JSON ({})", where, e.what());
   }
 }

@@ -153,7 +153,8 @@ Meta parse_meta(const std::string& text, const std::string& source) {
   Meta m;
   bool have_dims = false, have_prec = false;
   std::vector<std::int64_t> dim_list;
-  for (const auto& [key, body] : scan_entries(text, source)) {
+  for (const auto& entry : scan_entries(text, source)) {
+    const std::string_view key = entry.key, body = entry.body;  // not bindings: clang 14 lambdas cannot capture those
     if (key == "fldList") {
       for (auto& name : quoted_names(body, source)) m.fields.push_back(std::move(name));
       continue;

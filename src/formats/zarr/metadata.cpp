@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "util/error.hpp"
+#include "util/json_input.hpp"
 
 namespace granary::zarr::detail {
 namespace {
@@ -183,9 +184,10 @@ json read_json(const io::Store& store, const std::string& key) {
   auto bytes = store.get(key);
   std::string text(bytes.size(), '\0');
   if (!bytes.empty()) std::memcpy(text.data(), bytes.data(), bytes.size());
+  require_json_depth(text, join_key(store.uri(), key));
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     fail("{}: invalid JSON ({})", join_key(store.uri(), key), e.what());
   }
 }

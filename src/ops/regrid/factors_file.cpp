@@ -13,6 +13,7 @@
 
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/json_input.hpp"
 
 namespace granary::regrid {
 namespace {
@@ -197,6 +198,7 @@ FactorsData read_factors_file(const std::string& path) {
          path, version, kFactorsVersion);
   auto json_size = r.scalar<std::uint32_t>("JSON header size");
   auto json_bytes = r.raw(json_size, "JSON header");
+  require_json_depth(std::string_view(reinterpret_cast<const char*>(json_bytes.data()), json_size), path + " (JSON header)");
   nlohmann::json j = nlohmann::json::parse(reinterpret_cast<const char*>(json_bytes.data()),
                                            reinterpret_cast<const char*>(json_bytes.data()) + json_size, nullptr,
                                            /*allow_exceptions=*/false);

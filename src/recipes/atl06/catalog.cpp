@@ -15,6 +15,7 @@
 #include "util/error.hpp"
 #include "util/unavailable_error.hpp"
 #include "util/files.hpp"
+#include "util/json_input.hpp"
 
 namespace granary::atl06 {
 namespace fs = std::filesystem;
@@ -46,9 +47,10 @@ std::int64_t parse_key(const std::string& key, const std::string& source) {
 
 Catalog parse_catalog(const std::string& text, const std::string& source_name) {
   ojson doc;
+  require_json_depth(text, source_name);
   try {
     doc = ojson::parse(text);
-  } catch (const ojson::parse_error& e) {
+  } catch (const ojson::exception& e) {
     fail("{}: not valid JSON ({})", source_name, e.what());
   }
   if (!doc.is_object()) fail("{}: a catalog is a JSON object with \"metadata\" and \"catalog\"", source_name);

@@ -11,6 +11,7 @@
 #include "grids/healpix/packed_morton.hpp"
 #include "recipes/atl06/dggs_attributes.hpp"
 #include "util/error.hpp"
+#include "util/json_input.hpp"
 
 namespace granary::atl06 {
 namespace {
@@ -143,7 +144,9 @@ static bool consolidated_lists(const io::Store& store, const StoreLayout& l) {
   const std::string g = l.group();
   auto read = [&](const std::string& key) {
     auto bytes = store.get(key);
-    return json::parse(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    const std::string text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    if (json_too_deep_at(text) != std::string::npos) return json();  // unreadable, as below
+    return json::parse(text);
   };
   try {
     if (l.format == zarr::Format::V3) {

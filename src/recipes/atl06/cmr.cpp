@@ -14,6 +14,7 @@
 #include "io/store.hpp"
 #include "util/error.hpp"
 #include "util/unavailable_error.hpp"
+#include "util/json_input.hpp"
 
 namespace granary::atl06 {
 namespace {
@@ -104,7 +105,7 @@ std::string file_name(const CmrGranule& g, const std::string& producer_id) {
 
 std::string cmr_error_text(const std::string& body) {
   try {
-    const json j = json::parse(body);
+    const json j = json_too_deep_at(body) == std::string::npos ? json::parse(body) : json();
     if (j.contains("errors") && j["errors"].is_array() && !j["errors"].empty()) {
       std::string out;
       for (const auto& e : j["errors"]) out += (out.empty() ? "" : "; ") + (e.is_string() ? e.get<std::string>() : e.dump());
@@ -145,9 +146,10 @@ std::vector<std::int64_t> footprint_cells(const Footprint& footprint, int order,
 
 std::vector<CmrGranule> parse_umm_page(const std::string& body, const std::string& source) {
   json doc;
+  require_json_depth(body, source + ": CMR answer");
   try {
     doc = json::parse(body);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     fail("{}: CMR answer is not valid JSON ({}); starts with: {}", source, e.what(), body.substr(0, 120));
   }
   if (!doc.is_object() || !doc.contains("items") || !doc["items"].is_array())

@@ -5,6 +5,7 @@
 #include "grids/healpix/morton.hpp"
 #include "io/store.hpp"
 #include "util/error.hpp"
+#include "util/json_input.hpp"
 
 namespace granary::atl06 {
 namespace fs = std::filesystem;
@@ -27,7 +28,9 @@ bool already_done(const io::Store& store, const json& payload) {
   if (!store.exists(key)) return false;
   try {
     auto bytes = store.get(key);
-    auto status = json::parse(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    const std::string text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    require_json_depth(text, key);
+    auto status = json::parse(text);
     return status.value("status", "") == "SUCCESS" && status.contains("inputs") && status["inputs"] == payload["granule_urls"] &&
            status.value("numerics", "") == payload.value("numerics", "double");
   } catch (const std::exception&) {

@@ -43,7 +43,9 @@ void parse_components(Grouping& g, const nlohmann::json& entry, const std::strin
   auto it = entry.find("field_components");
   if (it == entry.end()) return;
   if (!it->is_object()) fail("{}: 'field_components' must be an object", at);
-  for (const auto& [field, xy] : it->items()) {
+  for (const auto& item : it->items()) {
+    const std::string& field = item.key();  // not structured bindings: clang 14 lambdas cannot capture those
+    const nlohmann::json& xy = item.value();
     if (std::find(g.fields.begin(), g.fields.end(), field) == g.fields.end())
       fail("{}: field_components names '{}', which is not one of the grouping's fields", at, field);
     auto component = [&](const char* axis) {

@@ -1,13 +1,15 @@
 #include "recipes/ecco/metadata_json.hpp"
 
 #include "util/error.hpp"
+#include "util/json_input.hpp"
 
 namespace granary::ecco::metadata_json {
 
 nlohmann::json parse(const std::string& text, const std::string& source) {
+  require_json_depth(text, source);
   try {
     return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
     // nlohmann's message already says "at line L, column C".
     fail("{}: invalid JSON: {}", source, e.what());
   }
