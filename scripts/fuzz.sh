@@ -5,6 +5,7 @@
 #   scripts/fuzz.sh [SECONDS] [HARNESS ...]      e.g. scripts/fuzz.sh 600 meta_fuzz
 #   FUZZ_PER_HARNESS=600 scripts/fuzz.sh         SECONDS per harness instead of in total
 #   FUZZ_JOBS=2                                  harnesses run side by side (default: cores)
+#   FUZZ_BUILD=0                                 use the harnesses as built (no cmake --build)
 # Corpora grow in build-sanitize/fuzz-corpus/<harness> (kept between runs); the inputs of
 # crashes found and fixed stay in fuzz/regressions/<harness>/ and are run every time; a run's
 # crashes are saved in build-sanitize/fuzz-crashes/<harness>/. A summary line per harness gives executions,
@@ -21,8 +22,10 @@ shift || true
 BUILD=build-sanitize
 JOBS="${FUZZ_JOBS:-$(nproc)}"
 
-if [ ! -f "$BUILD/build.ninja" ]; then cmake --preset sanitize >/dev/null; fi
-cmake --build "$BUILD" --target fuzzers granary >/dev/null
+if [ "${FUZZ_BUILD:-1}" != 0 ]; then
+  if [ ! -f "$BUILD/build.ninja" ]; then cmake --preset sanitize >/dev/null; fi
+  cmake --build "$BUILD" --target fuzzers granary >/dev/null
+fi
 
 HARNESSES=("$@")
 if [ "${#HARNESSES[@]}" -eq 0 ]; then

@@ -29,6 +29,9 @@ CHECK_PACKAGES=(
   # A real single-node Slurm cluster the tests start under a temp dir (tests/support/slurm_cluster):
   # slurmctld, slurmd, the client commands and munged. Their system services are not used.
   slurm-wlm munge
+  # The sanitizer build and the fuzz harnesses (issue 13; scripts/sanitize.sh, scripts/fuzz.sh):
+  # clang with ASan/UBSan and libFuzzer runtimes.
+  clang libclang-rt-14-dev libfuzzer-14-dev
 )
 
 if $BUILD_ONLY; then CHECK_PACKAGES=(); fi

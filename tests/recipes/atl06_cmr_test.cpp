@@ -457,7 +457,7 @@ TEST(Atl06Cmr, CommandWritesTheCycleCatalog) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto catalog = atl06::read_catalog(out.string());
   EXPECT_EQ(catalog.metadata["dropped_other_cycles"], 1);
-  EXPECT_EQ(catalog.metadata["bbox"], nlohmann::json({-180.0, -90.0, 180.0, 90.0}));
+  EXPECT_EQ(catalog.metadata["bbox"], nlohmann::ordered_json({-180.0, -90.0, 180.0, 90.0}));
   const auto k = cells_listing(catalog, kHttps + "2023/08/16/" + kKamchatka);
   EXPECT_TRUE(contains(k, 2243432) && contains(k, 2243434));
   ASSERT_EQ(server.requests().size(), 1u);

@@ -59,7 +59,7 @@ std::size_t shuffle4_simd(const std::byte* in, std::size_t elements, std::byte* 
 void shuffle_bytes(std::span<const std::byte> in, std::size_t element_size, std::span<std::byte> out) {
   const std::size_t elements = element_size ? in.size() / element_size : 0;
   if (element_size <= 1 || elements <= 1) {
-    std::memcpy(out.data(), in.data(), in.size());
+    if (!in.empty()) std::memcpy(out.data(), in.data(), in.size());  // an empty span's data() may be null
     return;
   }
   std::size_t done = element_size == 4 ? shuffle4_simd(in.data(), elements, out.data()) : 0;
