@@ -56,6 +56,10 @@ PlanHeader PlanHeader::from_json(const json& j, const std::string& source) {
     fail("{}: bad plan header ({})", source, e.what());
   }
   if (h.units == 0 && h.jobs > 0) fail("{}: {} job(s) in 0 units", source, h.jobs);
+  // Counts that size what readers allocate and loop over (one entry per unit): a plan never
+  // has more units than jobs (split_into_units), nor more jobs than kMaxPlanJobs.
+  if (h.jobs > kMaxPlanJobs) fail("{}: {} jobs, more than the {} a plan may hold", source, h.jobs, kMaxPlanJobs);
+  if (h.units > h.jobs) fail("{}: {} units for {} job(s) (a unit holds at least one job)", source, h.units, h.jobs);
   return h;
 }
 
