@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "util/error.hpp"
+#include "util/unavailable_error.hpp"
 
 namespace granary::run {
 namespace {
@@ -154,6 +155,8 @@ std::map<std::string, json> read_results(const io::Store& dir) {
     const std::string id = o.key.substr(8, o.key.size() - 8 - 5);
     try {
       out[id] = parse_object(dir.get(o.key), dir.uri() + "/" + o.key);
+    } catch (const UnavailableError&) {
+      throw;  // the store stayed unavailable (exit 3): the result is unknown, not bad
     } catch (const Error& e) {
       out[id] = {{"status", "FAILED"}, {"error", e.what()}};
     }
@@ -165,6 +168,8 @@ json read_results_of(const io::Store& dir, const std::string& job_id) {
   const std::string key = result_key(job_id);
   try {
     return parse_object(dir.get(key), dir.uri() + "/" + key);
+  } catch (const UnavailableError&) {
+    throw;  // the store stayed unavailable (exit 3): the result is unknown, not bad
   } catch (const Error& e) {
     return {{"status", "FAILED"}, {"error", e.what()}};
   }
