@@ -91,6 +91,13 @@ TEST_F(BadPaths, PlanDirectories) {
   EXPECT_THAT(r.err, HasSubstr("report: " + too_long()));
 }
 
+TEST_F(BadPaths, SynthOut) {
+  expect_bad_input(test::run_granary("ecco synth --nx 12 --levels 2 --timesteps 2 --days 2 --out " + through_file()), "--out",
+                   through_file(), "is not a directory");
+  expect_bad_input(test::run_granary("atl06 synth --granules 1 --segments-per-beam 3000 --cell -3121311 --out " + too_long()),
+                   "--out", too_long(), "more than the 255");
+}
+
 // The same refusals deeper down (a path no option check saw) are errors naming the path.
 TEST_F(BadPaths, AtomicWritesNameTheDirectoryTheyCannotCreate) {
   EXPECT_THAT(test::error_of([&] { files::write_atomic(dir_ / "file" / "sub" / "x.json", "{}"); }),
