@@ -21,6 +21,7 @@
 #include "recipes/atl06/cmr.hpp"
 #include "run/local_executor.hpp"
 #include "util/error.hpp"
+#include "util/user_paths.hpp"
 #include "util/unavailable_error.hpp"
 
 namespace granary::cli {
@@ -139,6 +140,7 @@ void run_catalog(const CatalogOptions& opt) {
   if (!opt.cmr && opt.cycle >= 0) fail("atl06 catalog: --cycle only applies with --cmr");
   if (opt.cmr && opt.credentials.source != "chain")
     fail("atl06 catalog: --granule-credentials only applies with --granules (--cmr reads no granule)");
+  files::check_writable(opt.out, files::Kind::File, "--out");  // before the scan, not after it
   const auto catalog = opt.cmr ? catalog_from_cmr(opt) : catalog_from_granules(opt);
   atl06::write_catalog(catalog, opt.out);
   log_failures(catalog);

@@ -34,6 +34,7 @@
 #include "run/report_summary.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/user_paths.hpp"
 
 namespace granary::cli {
 namespace {
@@ -148,6 +149,10 @@ struct RunSetup {
 };
 
 RunSetup setup_run(const RunOptions& o) {
+  // Paths the OS would refuse are bad input naming the option, before any work.
+  files::check_writable(o.out, files::Kind::Directory, "--out");
+  files::check_writable(o.report, files::Kind::File, "--report");
+  files::check_writable(o.plan, files::Kind::Directory, "--plan");
   RunSetup r;
   auto& catalog = r.catalog;
   catalog = atl06::read_catalog(o.catalog);

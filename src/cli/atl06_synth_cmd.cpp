@@ -10,11 +10,13 @@
 #include "cli/commands.hpp"
 #include "recipes/atl06/synth.hpp"
 #include "util/timer.hpp"
+#include "util/user_paths.hpp"
 
 namespace granary::cli {
 namespace {
 
 void run_synth(const atl06::synth::SynthOptions& opt) {
+  files::check_writable(opt.out_dir.string(), files::Kind::Directory, "--out");
   PhaseTimer timer;
   const auto granules = atl06::synth::write_synthetic_granules(opt);
   timer.mark("write");

@@ -44,6 +44,7 @@
 #include "run/report_summary.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/user_paths.hpp"
 
 namespace granary::cli {
 namespace fs = std::filesystem;
@@ -442,6 +443,10 @@ void confirm_jobs(std::vector<ecco::JobPlan>& plans, const RunOptions& opt) {
 void run_run_command(const RunOptions& opt) {
   const auto start = std::chrono::system_clock::now();
   auto config = ecco::load_run_config(opt.config);
+  // Paths the OS would refuse are bad input naming the option or key, before any work.
+  files::check_writable(config.processed_output_dir, files::Kind::Directory,
+                        fmt::format("{}: 'processed_output_dir'", config.source.string()));
+  files::check_writable(opt.report, files::Kind::File, "--report");
   config.grid_mapping |= opt.grid_mapping;
   auto metadata = load_metadata(config);
   auto groupings = all_groupings(metadata);
@@ -541,6 +546,9 @@ struct PlanOptions {
 
 void run_plan_command(const PlanOptions& opt) {
   auto config = ecco::load_run_config(opt.config);
+  files::check_writable(config.processed_output_dir, files::Kind::Directory,
+                        fmt::format("{}: 'processed_output_dir'", config.source.string()));
+  files::check_writable(opt.plan, files::Kind::Directory, "--plan");
   config.grid_mapping |= opt.grid_mapping;
   auto metadata = load_metadata(config);
   auto groupings = all_groupings(metadata);

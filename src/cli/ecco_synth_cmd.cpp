@@ -12,6 +12,7 @@
 #include "recipes/ecco/demo_run.hpp"
 #include "recipes/ecco/synth_fields.hpp"
 #include "util/timer.hpp"
+#include "util/user_paths.hpp"
 
 namespace granary::cli {
 namespace {
@@ -22,6 +23,7 @@ struct SynthCommandOptions {
 };
 
 void run_synth(const SynthCommandOptions& opt) {
+  files::check_writable(opt.out, files::Kind::Directory, "--out");
   PhaseTimer timer;
   ecco::synth::write_synthetic_ecco(opt.out, opt.synth);
   ecco::write_demo_metadata(std::filesystem::path(opt.out) / "metadata", fmt::format("llc{:04d}", opt.synth.nx));

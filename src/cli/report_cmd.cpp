@@ -33,6 +33,7 @@
 #include "run/report_summary.hpp"
 #include "util/error.hpp"
 #include "util/json_input.hpp"
+#include "util/user_paths.hpp"
 
 namespace granary::cli {
 namespace {
@@ -117,7 +118,8 @@ nlohmann::json lambda_section(run::PlanState& state, const std::string& plan_uri
 // A plan directory (local or s3://) holds plan.json: its report is built from the results.
 bool is_plan(const std::string& path) {
   if (io::is_s3_uri(path)) return io::open_store(path)->exists("plan.json");
-  return std::filesystem::is_directory(path) && std::filesystem::exists(std::filesystem::path(path) / "plan.json");
+  return std::filesystem::is_directory(files::user_path_status(path, "report:")) &&
+         std::filesystem::exists(files::user_path_status(std::filesystem::path(path) / "plan.json", "report:"));
 }
 
 nlohmann::json plan_run_report(const std::string& path, const ReportOptions& o) {

@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <regex>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -19,6 +18,7 @@
 #include "run/lambda_event.hpp"
 #include "run/lambda_invoke.hpp"
 #include "run/lambda_submit.hpp"
+#include "run/plan_report.hpp"
 #include "run/slurm_submit.hpp"
 #include "util/error.hpp"
 
@@ -47,16 +47,10 @@ json redacted(const json& value) {
   return out;
 }
 
-// A retry plan's own plan: `granary retry` and `report` are run on the plan it came from.
-std::string top_plan(const std::string& plan_uri) {
-  static const std::regex retry(R"((.*)/retry-\d+/*)");
-  std::smatch m;
-  return std::regex_match(plan_uri, m, retry) ? m[1].str() : plan_uri;
-}
-
 void print_summary(const std::string& plan, const run::lambda::SubmitOptions& s, const run::lambda::UnitsToInvoke& todo,
                    const run::lambda::SubmitOutcome& o, std::size_t retry_number) {
-  const std::string top = top_plan(plan);
+  // A retry plan's own plan: `granary retry` and `report` are run on the plan it came from.
+  const std::string top = run::top_plan(plan);
   std::string out = fmt::format("Lambda function {}: {} of {} unit(s) of {} invoked ({} done before{}), {} at once at most\n",
                                 s.function, o.answered + o.function_errors + o.unavailable, o.units, plan, todo.units_done,
                                 o.not_started ? fmt::format(", {} not started", o.not_started) : "", o.max_in_flight);
@@ -110,7 +104,7 @@ void submit_lambda(const SubmitLambdaOptions& o) {
   }
   if (todo.units.empty()) {
     fmt::print("{}: every unit is done ({} unit(s)); nothing to invoke\n  report: granary report {}\n", plan_uri, header.units,
-               top_plan(plan_uri));
+               run::top_plan(plan_uri));
     exit_code = 0;
     return;
   }
@@ -126,7 +120,7 @@ void submit_lambda(const SubmitLambdaOptions& o) {
   s.service = run::lambda::invoke_service_options(region, endpoint.url, credentials);
   const auto outcome = run::lambda::submit_units(*dir, header, todo.units, recipe.get(), s);
 
-  print_summary(plan_uri, s, todo, outcome, run::retry_plan_names(*io::open_store(top_plan(plan_uri))).size() + 1);
+  print_summary(plan_uri, s, todo, outcome, run::retry_plan_names(*io::open_store(run::top_plan(plan_uri))).size() + 1);
   if (!outcome.fatal.empty()) fail("{}", outcome.fatal);
   if (outcome.unavailable > 0) {
     spdlog::error("{} ({} unit(s) not invoked: run the same command again; it resumes)", outcome.unavailable_reason,

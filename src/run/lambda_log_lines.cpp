@@ -1,7 +1,8 @@
 #include "run/lambda_log_lines.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstdlib>
-#include <regex>
 
 #include <nlohmann/json.hpp>
 
@@ -11,6 +12,9 @@ namespace granary::run::lambda {
 namespace {
 
 using nlohmann::json;
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
@@ -85,20 +89,33 @@ std::optional<PlatformReport> parse_report_line(std::string_view message) {
   // The fields are tab-separated on the wire, but copies often hold spaces: find every
   // label (longest first, so "Billed Duration" is not read as "Duration") and take the text
   // up to the next label as its value.
-  static const std::regex label(
-      "(RequestId|Billed Restore Duration|Restore Duration|Billed Duration|Init Duration|Duration|Memory Size|"
-      "Max Memory Used|Status|Error Type|XRAY TraceId|SegmentId|Sampled): ");
-  const std::string text(message);
-  std::vector<std::pair<std::string, std::pair<std::size_t, std::size_t>>> found;  // name, [value start, label start)
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), label); it != std::sregex_iterator(); ++it)
-    found.push_back({(*it)[1].str(), {static_cast<std::size_t>(it->position() + it->length()), static_cast<std::size_t>(it->position())}});
+  // Scanned left to right, one label at a time (no std::regex: its per-character recursion
+  // overflows the stack on a long line, and these lines come from the network).
+  static constexpr std::array<std::string_view, 13> kLabels{
+      "RequestId", "Billed Restore Duration", "Restore Duration", "Billed Duration", "Init Duration", "Duration",
+      "Memory Size", "Max Memory Used", "Status", "Error Type", "XRAY TraceId", "SegmentId", "Sampled"};
+  const std::string_view text = message;
+  std::vector<std::pair<std::string_view, std::pair<std::size_t, std::size_t>>> found;  // name, [value start, label start)
+  for (std::size_t i = 0; i < text.size();) {
+    bool matched = false;
+    for (const auto name : kLabels) {
+      const std::string_view rest = text.substr(i);
+      if (rest.starts_with(name) && rest.substr(name.size()).starts_with(": ")) {
+        found.push_back({name, {i + name.size() + 2, i}});
+        i += name.size() + 2;
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) ++i;
+  }
   PlatformReport r;
   bool has_duration = false, has_memory = false;
   for (std::size_t k = 0; k < found.size(); ++k) {
     const auto start = found[k].second.first;
     const auto end = k + 1 < found.size() ? found[k + 1].second.second : text.size();
-    const std::string_view value = trim(std::string_view(text).substr(start, end - start));
-    const auto& name = found[k].first;
+    const std::string_view value = trim(text.substr(start, end - start));
+    const auto name = found[k].first;
     const auto number = leading_number(value);
     if (name == "RequestId") {
       r.request_id = std::string(value.substr(0, value.find_first_of(" \t")));
@@ -124,25 +141,68 @@ std::optional<PlatformReport> parse_report_line(std::string_view message) {
   return r;
 }
 
-std::optional<TimeoutLine> parse_timeout_line(std::string_view message) {
-  static const std::regex timed_out(R"((\S+)\s+(?:Error:\s+)?Task timed out after ([0-9.]+) seconds)");
-  const std::string text(message);
-  std::smatch m;
-  if (!std::regex_search(text, m, timed_out)) return std::nullopt;
-  return TimeoutLine{m[1].str(), std::strtod(m[2].str().c_str(), nullptr)};
+// "<id>\s+[Error:\s+]Task timed out after <[0-9.]+> seconds", the first that holds, found
+// by a linear scan from each "Task timed out after " (the id is the word before it, or before
+// a bare "Error:" before it).
+std::optional<TimeoutLine> parse_timeout_line(std::string_view text) {
+  static constexpr std::string_view kPhrase = "Task timed out after ";
+  // [start, end) of the word that ends where the blanks before `at` begin; nullopt when
+  // there are no blanks or no word.
+  auto word_before = [&](std::size_t at) -> std::optional<std::pair<std::size_t, std::size_t>> {
+    std::size_t end = at;
+    while (end > 0 && is_space(text[end - 1])) --end;
+    if (end == at || end == 0) return std::nullopt;
+    std::size_t start = end;
+    while (start > 0 && !is_space(text[start - 1])) --start;
+    return std::pair{start, end};
+  };
+  for (auto at = text.find(kPhrase); at != std::string_view::npos; at = text.find(kPhrase, at + 1)) {
+    std::size_t n = at + kPhrase.size(), n_end = n;
+    while (n_end < text.size() && (is_digit(text[n_end]) || text[n_end] == '.')) ++n_end;
+    if (n_end == n || !text.substr(n_end).starts_with(" seconds")) continue;
+    const auto word = word_before(at);
+    if (!word) continue;
+    std::pair<std::size_t, std::size_t> id = *word;
+    if (text.substr(word->first, word->second - word->first) == "Error:")
+      if (const auto before = word_before(word->first)) id = *before;  // the id precedes "Error:"
+    return TimeoutLine{std::string(text.substr(id.first, id.second - id.first)),
+                       std::strtod(std::string(text.substr(n, n_end - n)).c_str(), nullptr)};
+  }
+  return std::nullopt;
 }
 
-std::optional<RuntimeExitLine> parse_runtime_exit_line(std::string_view message) {
-  static const std::regex exited(R"(RequestId:\s*(\S+)\s+(?:Error:\s*)?((?:Runtime exited|Process exited)[^\n\r]*))");
-  const std::string text(message);
-  std::smatch m;
-  if (!std::regex_search(text, m, exited)) return std::nullopt;
-  RuntimeExitLine out;
-  out.request_id = m[1].str();
-  out.detail = std::string(trim(m[2].str()));
-  out.killed = out.detail.find("signal: killed") != std::string::npos;
-  out.out_of_memory = text.find("Runtime.OutOfMemory") != std::string::npos;
-  return out;
+// "RequestId:\s*<id>\s+[Error:\s*](Runtime exited|Process exited)<to the end of the line>",
+// the first that holds, found by a linear scan from each "RequestId:".
+std::optional<RuntimeExitLine> parse_runtime_exit_line(std::string_view text) {
+  static constexpr std::string_view kKey = "RequestId:";
+  for (auto at = text.find(kKey); at != std::string_view::npos;) {
+    std::size_t i = at + kKey.size();
+    while (i < text.size() && is_space(text[i])) ++i;
+    const std::size_t id_start = i;
+    while (i < text.size() && !is_space(text[i])) ++i;
+    const std::size_t id_end = i;
+    while (i < text.size() && is_space(text[i])) ++i;
+    if (id_end > id_start && i > id_end) {
+      std::string_view rest = text.substr(i);
+      if (rest.starts_with("Error:")) {
+        std::size_t k = 6;
+        while (k < rest.size() && is_space(rest[k])) ++k;
+        rest.remove_prefix(k);
+      }
+      if (rest.starts_with("Runtime exited") || rest.starts_with("Process exited")) {
+        RuntimeExitLine out;
+        out.request_id = std::string(text.substr(id_start, id_end - id_start));
+        out.detail = std::string(trim(rest.substr(0, rest.find_first_of("\n\r"))));
+        out.killed = out.detail.find("signal: killed") != std::string::npos;
+        out.out_of_memory = text.find("Runtime.OutOfMemory") != std::string_view::npos;
+        return out;
+      }
+    }
+    // A later "RequestId:" inside the same id reads the same id and fails the same way; only
+    // one that ends where the id ends reads another: skip to it.
+    at = text.find(kKey, std::max(at + 1, id_end - kKey.size()));
+  }
+  return std::nullopt;
 }
 
 std::optional<GranaryLine> parse_granary_line(std::string_view message) {

@@ -8,6 +8,7 @@
 
 #include "util/error.hpp"
 #include "util/json_input.hpp"
+#include "util/unavailable_error.hpp"
 
 namespace granary::run {
 namespace {
@@ -59,6 +60,10 @@ PlanHeader PlanHeader::from_json(const json& j, const std::string& source) {
     fail("{}: bad plan header ({})", source, e.what());
   }
   if (h.units == 0 && h.jobs > 0) fail("{}: {} job(s) in 0 units", source, h.jobs);
+  // Counts that size what readers allocate and loop over (one entry per unit): a plan never
+  // has more units than jobs (split_into_units), nor more jobs than kMaxPlanJobs.
+  if (h.jobs > kMaxPlanJobs) fail("{}: {} jobs, more than the {} a plan may hold", source, h.jobs, kMaxPlanJobs);
+  if (h.units > h.jobs) fail("{}: {} units for {} job(s) (a unit holds at least one job)", source, h.units, h.jobs);
   return h;
 }
 
@@ -153,6 +158,8 @@ std::map<std::string, json> read_results(const io::Store& dir) {
     const std::string id = o.key.substr(8, o.key.size() - 8 - 5);
     try {
       out[id] = parse_object(dir.get(o.key), dir.uri() + "/" + o.key);
+    } catch (const UnavailableError&) {
+      throw;  // the store stayed unavailable (exit 3): the result is unknown, not bad
     } catch (const Error& e) {
       out[id] = {{"status", "FAILED"}, {"error", e.what()}};
     }
@@ -164,6 +171,8 @@ json read_results_of(const io::Store& dir, const std::string& job_id) {
   const std::string key = result_key(job_id);
   try {
     return parse_object(dir.get(key), dir.uri() + "/" + key);
+  } catch (const UnavailableError&) {
+    throw;  // the store stayed unavailable (exit 3): the result is unknown, not bad
   } catch (const Error& e) {
     return {{"status", "FAILED"}, {"error", e.what()}};
   }

@@ -22,6 +22,8 @@
 namespace granary::run {
 
 inline constexpr const char* kPlanFormat = "granary-plan/1";
+// Jobs in one plan at most (plan.json's "jobs"; its "units" are at most as many).
+inline constexpr std::size_t kMaxPlanJobs = 10'000'000;
 
 struct PlannedJob {
   std::string id;     // unique in the plan, file-name safe (the result's name)

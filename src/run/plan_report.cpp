@@ -1,9 +1,11 @@
 #include "run/plan_report.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
-#include <regex>
+#include <optional>
 #include <sstream>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -23,14 +25,29 @@ std::optional<std::chrono::system_clock::time_point> parse_utc(const std::string
 }
 
 // The .err of each unit's latest Slurm job under logs/ (job ids grow).
+// "logs/slurm-<job>_<unit>.err" (digits each; nullopt for any other key or numbers too big).
+std::optional<std::pair<unsigned long long, std::size_t>> slurm_err_name(std::string_view key) {
+  static constexpr std::string_view kPrefix = "logs/slurm-", kSuffix = ".err";
+  if (!key.starts_with(kPrefix) || !key.ends_with(kSuffix)) return std::nullopt;
+  const std::string_view middle = key.substr(kPrefix.size(), key.size() - kPrefix.size() - kSuffix.size());
+  const auto underscore = middle.find('_');
+  if (underscore == std::string_view::npos) return std::nullopt;
+  auto number = [](std::string_view digits, auto& value) {
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) return false;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    return ec == std::errc() && end == digits.data() + digits.size();
+  };
+  std::pair<unsigned long long, std::size_t> out;
+  if (!number(middle.substr(0, underscore), out.first) || !number(middle.substr(underscore + 1), out.second)) return std::nullopt;
+  return out;
+}
+
 std::map<std::size_t, std::string> latest_slurm_errs(const io::Store& dir) {
-  static const std::regex name(R"(logs/slurm-(\d+)_(\d+)\.err)");
   std::map<std::size_t, std::pair<unsigned long long, std::string>> latest;
   for (const auto& o : dir.list("logs/")) {
-    std::smatch m;
-    if (!std::regex_match(o.key, m, name)) continue;
-    const auto job = std::stoull(m[1].str());
-    const auto unit = static_cast<std::size_t>(std::stoull(m[2].str()));
+    const auto name = slurm_err_name(o.key);
+    if (!name) continue;
+    const auto [job, unit] = *name;
     if (!latest.count(unit) || latest[unit].first < job) latest[unit] = {job, o.key};
   }
   std::map<std::size_t, std::string> out;
@@ -39,6 +56,20 @@ std::map<std::size_t, std::string> latest_slurm_errs(const io::Store& dir) {
 }
 
 }  // namespace
+
+// A linear scan, not std::regex "(.*)/retry-\d+/*" (its per-character recursion overflowed the
+// stack on a long argument); a text with a line break stays as it is, as it did with the regex.
+std::string top_plan(const std::string& plan_uri) {
+  if (plan_uri.find_first_of("\n\r") != std::string::npos) return plan_uri;
+  std::string_view s = plan_uri;
+  while (s.ends_with('/')) s.remove_suffix(1);
+  const auto last_non_digit = s.find_last_not_of("0123456789");
+  if (last_non_digit == std::string_view::npos || last_non_digit + 1 == s.size()) return plan_uri;
+  s = s.substr(0, last_non_digit + 1);
+  static constexpr std::string_view kRetry = "/retry-";
+  if (!s.ends_with(kRetry)) return plan_uri;
+  return std::string(s.substr(0, s.size() - kRetry.size()));
+}
 
 std::string slurm_end_reason(const std::string& text) {
   std::string reason;

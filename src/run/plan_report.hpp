@@ -34,6 +34,10 @@ std::string slurm_end_reason(const std::string& stderr_text);
 
 PlanState read_plan_state(const io::Store& dir);
 
+// The plan a retry plan came from: "<plan>/retry-<n>" (trailing slashes allowed) -> "<plan>";
+// any other text as it is.
+std::string top_plan(const std::string& plan_uri);
+
 // The run report (run/report.hpp) of a plan: one task per job; the rerun command is
 // `granary retry <plan>`; the recipe (may be null) adds its retry lines and context.
 nlohmann::json plan_report(const io::Store& dir, const PlanState& state, const Recipe* recipe);

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <regex>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -56,13 +56,106 @@ bool is_run_report(const json& document) {
   return document.is_object() && document.contains("totals") && document.contains("jobs") && document.contains("command");
 }
 
+// Linear scans, not std::regex (whose per-character recursion overflowed the stack on a long
+// message). They replace what these did: paths (s3|https?)://[^\s:'"]+|[^\s:'"]*/[^\s:'"]+
+// with <file>, then numbers [-+]?\b\d+(\.\d+)?([eE][-+]?\d+)?\b with <n>, leftmost first.
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_word(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool in_path(char c) { return !is_space(c) && c != ':' && c != '\'' && c != '"'; }
+
+std::string replace_paths(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (!in_path(text[i])) {
+      out += text[i++];
+      continue;
+    }
+    std::size_t end = i;  // the run of path characters [i, end)
+    while (end < text.size() && in_path(text[end])) ++end;
+    // A slash with something after it anywhere in the run: the whole run.
+    if (const auto slash = text.substr(i, end - i).find('/'); slash != std::string_view::npos && i + slash + 1 < end) {
+      out += "<file>";
+      i = end;
+      continue;
+    }
+    // Otherwise a URL whose scheme ends the run: "...https" "://" and more path characters.
+    std::size_t url_end = end + 3;
+    const bool url = text.substr(end).starts_with("://") && url_end < text.size() && in_path(text[url_end]);
+    std::size_t scheme = end;
+    if (url)
+      for (const std::string_view s : {"https", "http", "s3"})
+        if (end - i >= s.size() && text.substr(end - s.size(), s.size()) == s) {
+          scheme = end - s.size();
+          break;
+        }
+    if (scheme == end) {
+      out.append(text.substr(i, end - i));
+      i = end;
+      continue;
+    }
+    while (url_end < text.size() && in_path(text[url_end])) ++url_end;
+    out.append(text.substr(i, scheme - i));
+    out += "<file>";
+    i = url_end;
+  }
+  return out;
+}
+
+// The end of a number starting with a digit at `p`, nullopt when none ends at a word boundary.
+std::optional<std::size_t> number_end(std::string_view text, std::size_t p) {
+  auto digits = [&](std::size_t k) {
+    while (k < text.size() && is_digit(text[k])) ++k;
+    return k;
+  };
+  auto boundary = [&](std::size_t k) { return k == text.size() || !is_word(text[k]); };
+  // The exponent's end after `k`, or k when there is none.
+  auto exponent = [&](std::size_t k) {
+    if (k >= text.size() || (text[k] != 'e' && text[k] != 'E')) return k;
+    std::size_t d = k + 1;
+    if (d < text.size() && (text[d] == '-' || text[d] == '+')) ++d;
+    const std::size_t e = digits(d);
+    return e > d ? e : k;
+  };
+  const std::size_t whole = digits(p);
+  if (whole < text.size() && text[whole] == '.' && whole + 1 < text.size() && is_digit(text[whole + 1])) {
+    const std::size_t fraction = digits(whole + 1);
+    if (const auto e = exponent(fraction); e > fraction && boundary(e)) return e;
+    if (boundary(fraction)) return fraction;
+  }
+  if (const auto e = exponent(whole); e > whole && boundary(e)) return e;
+  if (boundary(whole)) return whole;
+  return std::nullopt;
+}
+
+std::string replace_numbers(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const bool sign = (text[i] == '-' || text[i] == '+') && i + 1 < text.size() && is_digit(text[i + 1]);
+    const std::size_t p = sign ? i + 1 : i;
+    if (is_digit(text[p]) && (sign || p == 0 || !is_word(text[p - 1])))
+      if (const auto end = number_end(text, p)) {
+        out += "<n>";
+        i = *end;
+        continue;
+      }
+    out += text[i++];
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string generalise_reason(const std::string& message) {
   // Paths (a token with a slash) and URLs first, then numbers, so the reasons of many
   // files or cells fall into one group.
-  static const std::regex path(R"((s3|https?)://[^\s:'"]+|[^\s:'"]*/[^\s:'"]+)");
-  static const std::regex number(R"([-+]?\b\d+(\.\d+)?([eE][-+]?\d+)?\b)");
-  std::string out = std::regex_replace(message, path, "<file>");
-  return std::regex_replace(out, number, "<n>");
+  return replace_numbers(replace_paths(message));
 }
 
 std::vector<FailureGroup> group_failures(const json& report, std::size_t examples_per_group) {

@@ -13,6 +13,8 @@
 #include <spdlog/spdlog.h>
 
 #include "util/error.hpp"
+#include "util/user_paths.hpp"
+#include "util/uri_scheme.hpp"
 
 namespace granary::files {
 namespace fs = std::filesystem;
@@ -39,8 +41,64 @@ fs::path temp_sibling(const fs::path& final_path) {
   return final_path.parent_path() / name;
 }
 
+namespace {
+
+// What the OS answers about a path the user got wrong: a name too long, a parent that is a
+// file, no permission, a symlink loop (bad input), unlike a full or failing disk.
+bool refused_path(const std::error_code& ec) {
+  if (ec.category() != std::generic_category() && ec.category() != std::system_category()) return false;
+  switch (ec.value()) {
+    case ENAMETOOLONG: case ENOTDIR: case EEXIST: case EACCES: case EPERM: case ELOOP: return true;
+    default: return false;
+  }
+}
+
+constexpr std::size_t kMaxName = 255;  // NAME_MAX of Linux file systems
+
+}  // namespace
+
+fs::file_status user_path_status(const fs::path& path, const std::string& what) {
+  for (const auto& part : path)
+    if (part.native().size() > kMaxName)
+      fail("{} {}: a name in it is {} bytes long, more than the {} a file system allows", what, path.string(),
+           part.native().size(), kMaxName);
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec && status.type() != fs::file_type::not_found) fail("{} {}: {}", what, path.string(), ec.message());
+  return status;
+}
+
+void check_writable(const std::string& location, Kind kind, const std::string& what) {
+  if (location.empty() || uri_scheme(location)) return;
+  const fs::path path(location);
+  const auto status = user_path_status(path, what);
+  if (kind == Kind::Directory && fs::exists(status) && !fs::is_directory(status))
+    fail("{} {}: exists and is not a directory", what, path.string());
+  if (kind == Kind::File && fs::is_directory(status)) fail("{} {}: is a directory", what, path.string());
+  // The nearest existing directory: it must be one, and writable (the path or its parents
+  // are created in it).
+  fs::path dir = kind == Kind::Directory && fs::exists(status) ? path : path.parent_path();
+  if (dir.empty()) dir = ".";
+  for (;;) {
+    const auto s = user_path_status(dir, what);
+    if (fs::exists(s)) {
+      if (!fs::is_directory(s)) fail("{} {}: {} is not a directory", what, path.string(), dir.string());
+      if (::access(dir.c_str(), W_OK | X_OK) != 0)
+        fail("{} {}: cannot write in {} ({})", what, path.string(), dir.string(), std::strerror(errno));
+      return;
+    }
+    if (!dir.has_parent_path() || dir.parent_path() == dir) return;
+    dir = dir.parent_path();
+  }
+}
+
 void publish_atomic(const fs::path& final_path, const std::function<void(const fs::path&)>& produce, Sync sync) {
-  if (final_path.has_parent_path()) fs::create_directories(final_path.parent_path());
+  if (final_path.has_parent_path()) {
+    std::error_code ec;
+    fs::create_directories(final_path.parent_path(), ec);
+    if (ec && refused_path(ec)) fail("{}: cannot create the directory ({})", final_path.parent_path().string(), ec.message());
+    if (ec) throw fs::filesystem_error("cannot create directories", final_path.parent_path(), ec);
+  }
   auto tmp = temp_sibling(final_path);
   try {
     produce(tmp);

@@ -428,6 +428,54 @@ TEST(ZarrValidation, CorruptChunksAndGroupsAreRejectedByReadArray) {
   EXPECT_THAT(error_of([&] { zarr::consolidate(store, "a"); }), HasSubstr("needs a Zarr group"));
 }
 
+// Sizes in crafted metadata are bounded before anything is allocated or visited: each is an
+// error naming the array's metadata and what is wrong, never a crash or a huge allocation.
+TEST(ZarrValidation, SizesFromMetadataAreBounded) {
+  test::TempDir dir;
+  io::FileStore store(dir.path());
+  const auto v3 = json::parse(R"({"zarr_format": 3, "node_type": "array", "shape": [4], "data_type": "float64",
+      "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": [4]}},
+      "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}}, "fill_value": 0,
+      "codecs": [{"name": "bytes", "configuration": {"endian": "little"}}]})");
+  auto with = [&](const std::string& name, json shape, json chunk_shape) {
+    auto meta = v3;
+    meta["shape"] = std::move(shape);
+    meta["chunk_grid"]["configuration"]["chunk_shape"] = std::move(chunk_shape);
+    put_text(store, name + "/zarr.json", meta.dump());
+    return error_of([&] { zarr::read_array(store, name); });
+  };
+  const json ones33 = std::vector<int>(33, 1), many = std::vector<int>(1000000, 1);
+  EXPECT_THAT(with("rank", ones33, ones33), HasSubstr("rank/zarr.json: \"shape\" has 33 dimensions, more than the 32"));
+  EXPECT_THAT(with("wide", many, many), HasSubstr("wide/zarr.json: \"shape\" has 1000000 dimensions"));
+  EXPECT_THAT(with("neg", json::array({-4}), json::array({4})), HasSubstr("neg/zarr.json: \"shape\" must hold non-negative integers, found -4"));
+  EXPECT_THAT(with("zero", json::array({4}), json::array({0})), HasSubstr("zero/zarr.json: chunk sizes must be positive"));
+  // One chunk of 2^28 float64 values is 2 GiB: accepted (not read: no chunk is present)
+  // up to there, one more value is too many; a product that overflows 64 bits too.
+  EXPECT_THAT(with("chunk", json::array({1}), json::array({268435457})), HasSubstr("chunk/zarr.json: chunk shape 268435457 is too large (a chunk of more than 2147483648 bytes)"));
+  EXPECT_THAT(with("chunk2", json::array({1, 1}), json::array({4294967296, 4294967296})), HasSubstr("chunk2/zarr.json: chunk shape 4294967296x4294967296 is too large"));
+  EXPECT_THAT(with("huge", json::array({4294967296, 4294967296}), json::array({1, 1})), HasSubstr("huge/zarr.json: shape 4294967296x4294967296 is too large (its size overflows 64 bits)"));
+  EXPECT_THAT(with("grid", json::array({65536, 65537}), json::array({1, 1})), HasSubstr("grid/zarr.json: shape 65536x65537 in chunks of 1x1 makes more than 4294967296 chunks"));
+  EXPECT_THAT(with("v", json::array({18446744073709551615u}), json::array({1})), HasSubstr("too large"));
+  // At the bounds: 32 dimensions and a grid of exactly 2^32 chunks are an array.
+  EXPECT_THAT(with("r32", std::vector<int>(32, 2), std::vector<int>(32, 1)), HasSubstr("too large to read into memory"));
+  EXPECT_TRUE(zarr::read_node(store, "r32")->array);
+  with("g32", json::array({65536, 65536}), json::array({1, 1}));
+  EXPECT_EQ(zarr::read_node(store, "g32")->array->shape, (std::vector<std::uint64_t>{65536, 65536}));
+
+  // v2 the same way.
+  put_text(store, "v2/.zarray", R"({"zarr_format": 2, "shape": [9007199254740993], "chunks": [1], "dtype": "<f8",
+      "compressor": null, "fill_value": null, "order": "C", "filters": null})");
+  EXPECT_THAT(error_of([&] { zarr::read_node(store, "v2"); }), HasSubstr("v2/.zarray: shape 9007199254740993 in chunks of 1 makes more than"));
+  // A decoded chunk must be the chunk's size (a zstd frame that says it holds 2 GiB is refused
+  // before anything is allocated).
+  ArraySpec spec;
+  spec.shape = {4};
+  spec.chunks = {4};
+  const std::vector<std::byte> frame = zarr::encode_chunk([&] { auto s = spec; s.chunks = {1 << 20}; s.shape = {1 << 20}; return s; }(),
+                                                          std::vector<std::byte>(std::size_t{4} << 20));
+  EXPECT_THAT(error_of([&] { zarr::decode_chunk(spec, frame); }), HasSubstr("holds 4194304 bytes, expected 16"));
+}
+
 // ---------------------------------------------------------------------------------------
 // Consolidated metadata.
 

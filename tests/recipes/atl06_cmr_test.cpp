@@ -191,6 +191,17 @@ TEST(Atl06Cmr, ParsesAtl06FileNames) {
   EXPECT_FALSE(atl06::parse_atl06_name("SC:ATL06.006:2752843261"));
 }
 
+// Names come from CMR over the network: a megabyte-long one, or one a character off, is no
+// ATL06 name (and no crash: the check is a scan, not std::regex).
+TEST(Atl06Cmr, HostileFileNamesAreNoAtl06Names) {
+  EXPECT_FALSE(atl06::parse_atl06_name("ATL06_" + std::string(1 << 20, '1') + ".h5"));
+  EXPECT_FALSE(atl06::parse_atl06_name(std::string(1 << 20, '/')));
+  EXPECT_FALSE(atl06::parse_atl06_name("ATL06_2023081616150x_08782002_006_02.h5"));
+  EXPECT_FALSE(atl06::parse_atl06_name("ATL06_20230816161508_08782002_006_02.h5 "));
+  EXPECT_FALSE(atl06::parse_atl06_name("ATL06_20230816161508-08782002_006_02.h5"));
+  EXPECT_TRUE(atl06::parse_atl06_name("ATL06_99999999999999_99999999_999_99.h5"));
+}
+
 TEST(Atl06Cmr, ParsesUmmGeometriesAndUrls) {
   const std::string page = R"({"hits": 1, "took": 5, "items": [{"meta": {"concept-id": "G1-NSIDC_CPRD"}, "umm": {
     "GranuleUR": "SC:ATL06.006:2752843261",

@@ -1,8 +1,10 @@
 // jobs.txt parsing, timestep discovery and the run config of the ECCO recipe.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "recipes/ecco/config.hpp"
@@ -45,6 +47,7 @@ std::vector<Grouping> sample_groupings() {
 }
 
 using test::error_of;
+using testing::HasSubstr;
 
 // ---- jobs.txt ---------------------------------------------------------------------------
 
@@ -112,6 +115,23 @@ TEST(EccoJobsFile, ErrorsNameTheFileAndLine) {
   EXPECT_NE(parse("0,latlon,AVG_MON,\n").find("my/jobs.txt:1: no timesteps given"), std::string::npos);
   EXPECT_NE(parse("0,latlon,AVG_MON,[]\n").find("my/jobs.txt:1: empty timestep list"), std::string::npos);
   EXPECT_NE(parse("0,latlon,AVG_MON,-3\n").find("my/jobs.txt:1: '-3' is not a timestep"), std::string::npos);
+}
+
+// Nothing in a jobs file expands to more than it says: no ranges, a count is the first N
+// available (no allocation), a number too big for 64 bits is no timestep, and 'all' lines
+// stop at kMaxJobsInFile jobs.
+TEST(EccoJobsFile, HostileTimestepsAndCountsAreBounded) {
+  auto groupings = sample_groupings();
+  auto parse = [&](const std::string& text) { return error_of([&] { parse_jobs(text, "j.txt", groupings); }); };
+  EXPECT_THAT(parse("0,latlon,AVG_MON,0-999999999999\n"), HasSubstr("j.txt:1: '0-999999999999' is not a timestep"));
+  EXPECT_THAT(parse("0,latlon,AVG_MON,[0, 99999999999999999999]\n"), HasSubstr("j.txt:1: '99999999999999999999' is not a timestep"));
+  const auto jobs = parse_jobs("0,latlon,AVG_MON,999999999999999999\n", "j.txt", groupings);
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].timesteps.first, 999999999999999999u);
+  const std::size_t per_all = parse_jobs("all\n", "j.txt", groupings).size();
+  std::string alls;
+  for (std::size_t i = 0; i <= kMaxJobsInFile / per_all; ++i) alls += "all\n";
+  EXPECT_THAT(parse(alls), HasSubstr(fmt::format("j.txt:{}: more than {} jobs", kMaxJobsInFile / per_all + 1, kMaxJobsInFile)));
 }
 
 TEST(EccoJobsFile, WritesWhatItReads) {

@@ -73,6 +73,21 @@ TEST(Plan, DirectoryRoundTripsAndIsNeverOverwritten) {
   EXPECT_THAT(test::error_of([&] { read_plan(empty); }), HasSubstr("not a granary plan"));
 }
 
+// plan.json's counts size what readers allocate per unit (submit lambda, status): bounded.
+TEST(Plan, HeaderCountsAreBounded) {
+  test::TempDir tmp;
+  io::FileStore dir(tmp / "p");
+  auto header_error = [&](std::uint64_t jobs, std::uint64_t units) {
+    const std::string text = nlohmann::json{{"format", kPlanFormat}, {"recipe", "ecco"}, {"jobs", jobs}, {"units", units}}.dump();
+    dir.put("plan.json", std::as_bytes(std::span(text.data(), text.size())));
+    return test::error_of([&] { read_plan(dir); });
+  };
+  EXPECT_THAT(header_error(10, 1'000'000'000'000'000'000), HasSubstr("plan.json: 1000000000000000000 units for 10 job(s)"));
+  EXPECT_THAT(header_error(0, 1), HasSubstr("1 units for 0 job(s)"));
+  EXPECT_THAT(header_error(18'446'744'073'709'551'615u, 1), HasSubstr("plan.json: 18446744073709551615 jobs, more than the 10000000"));
+  EXPECT_EQ(header_error(kMaxPlanJobs, kMaxPlanJobs), "(no granary::Error thrown)");
+}
+
 TEST(Plan, EngineIndexComesFromSlurmBatchOrKubernetes) {
   for (const char* v : {"SLURM_ARRAY_TASK_ID", "AWS_BATCH_JOB_ARRAY_INDEX", "JOB_COMPLETION_INDEX"}) unsetenv(v);
   EXPECT_FALSE(engine_index_from_environment());

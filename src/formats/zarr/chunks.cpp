@@ -79,10 +79,12 @@ std::vector<std::byte> read_array(const io::Store& store, const std::string& pat
   const std::vector<std::uint64_t> shape = scalar ? std::vector<std::uint64_t>{1} : spec.shape;
   const std::vector<std::uint64_t> chunks = scalar ? std::vector<std::uint64_t>{1} : spec.chunks;
   const std::size_t element = dtype_size(spec.dtype);
+  // read_array is for the small arrays an engine reads whole (cell lists, parents).
+  constexpr std::uint64_t kMaxBytes = std::uint64_t{1} << 34;  // 16 GiB
   std::uint64_t count = 1;
   for (auto n : shape) {
-    if (n != 0 && count > std::numeric_limits<std::uint64_t>::max() / element / n)
-      fail("{}: the array is too large to read into memory", where);
+    if (n != 0 && count > kMaxBytes / element / n)
+      fail("{}: the array is too large to read into memory (more than {} bytes)", where, kMaxBytes);
     count *= n;
   }
   std::vector<std::byte> out(count * element);

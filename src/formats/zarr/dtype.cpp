@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 
+#include <fmt/ranges.h>
 #include <zstd.h>
 
 #include "formats/zarr/metadata.hpp"
@@ -103,6 +104,9 @@ DType parse_dtype(const nlohmann::json& name, Format format, const std::string& 
 }
 
 void validate_spec(const ArraySpec& spec, const std::string& what) {
+  // Sizes come from metadata a store hands us: bounded before anything is allocated or
+  // looped over (the rank, one chunk's bytes, the number of chunks), products without overflow.
+  if (spec.shape.size() > kMaxRank) fail("{}: {} dimensions, more than the {} granary reads", what, spec.shape.size(), kMaxRank);
   if (spec.chunks.size() != spec.shape.size())
     fail("{}: chunks have rank {} but the shape has rank {}", what, spec.chunks.size(), spec.shape.size());
   for (auto c : spec.chunks)
@@ -114,10 +118,22 @@ void validate_spec(const ArraySpec& spec, const std::string& what) {
   if (spec.codec.kind == Codec::Kind::Zstd &&
       (spec.codec.level < ZSTD_minCLevel() || spec.codec.level > ZSTD_maxCLevel()))
     fail("{}: zstd level {} is outside [{}, {}]", what, spec.codec.level, ZSTD_minCLevel(), ZSTD_maxCLevel());
-  std::uint64_t elements = 1;
+  std::uint64_t bytes = dtype_size(spec.dtype);
   for (auto c : spec.chunks) {
-    if (elements > std::numeric_limits<std::uint64_t>::max() / c) fail("{}: chunk shape is too large", what);
-    elements *= c;
+    if (bytes > kMaxChunkBytes / c)
+      fail("{}: chunk shape {} is too large (a chunk of more than {} bytes)", what, fmt::join(spec.chunks, "x"), kMaxChunkBytes);
+    bytes *= c;
+  }
+  std::uint64_t values = 1, chunks = 1;
+  for (std::size_t d = 0; d < spec.shape.size(); ++d) {
+    const std::uint64_t n = spec.shape[d], along = n / spec.chunks[d] + (n % spec.chunks[d] != 0);
+    if (n != 0 && values > (std::numeric_limits<std::uint64_t>::max() / dtype_size(spec.dtype)) / n)
+      fail("{}: shape {} is too large (its size overflows 64 bits)", what, fmt::join(spec.shape, "x"));
+    values *= n;
+    if (along != 0 && chunks > kMaxChunks / along)
+      fail("{}: shape {} in chunks of {} makes more than {} chunks", what, fmt::join(spec.shape, "x"),
+           fmt::join(spec.chunks, "x"), kMaxChunks);
+    chunks *= along;
   }
 }
 

@@ -14,6 +14,8 @@ using nlohmann::json;
 
 std::vector<std::uint64_t> uint_list(const json& meta, const char* field, const std::string& key) {
   if (!meta.contains(field) || !meta[field].is_array()) fail("{}: \"{}\" must be an array of integers", key, field);
+  if (meta[field].size() > kMaxRank)
+    fail("{}: \"{}\" has {} dimensions, more than the {} granary reads", key, field, meta[field].size(), kMaxRank);
   std::vector<std::uint64_t> out;
   for (const auto& v : meta[field]) {
     if (!v.is_number_unsigned()) fail("{}: \"{}\" must hold non-negative integers, found {}", key, field, v.dump());

@@ -2,6 +2,7 @@
 // Internal pieces shared by the Zarr writer's files: keys, data type names, fill values and
 // the translation between ArraySpec and the v2/v3 metadata documents.
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,14 @@ std::string dtype_name(DType dtype, Format format);
 // `what` names the metadata key in error messages.
 DType parse_dtype(const nlohmann::json& name, Format format, const std::string& what);
 
-// Checks shape/chunks/dimension names/fill value/codec; `what` names the array in errors.
+// Bounds on what array metadata may say (validate_spec): dimensions, one chunk's bytes, the
+// number of chunks of an array (read_array and describe list and visit every chunk).
+inline constexpr std::size_t kMaxRank = 32;
+inline constexpr std::uint64_t kMaxChunkBytes = std::uint64_t{1} << 31;  // 2 GiB
+inline constexpr std::uint64_t kMaxChunks = std::uint64_t{1} << 32;
+
+// Checks shape/chunks/dimension names/fill value/codec and the bounds above; `what` names the
+// array in errors.
 void validate_spec(const ArraySpec& spec, const std::string& what);
 // The fill value as one element's little-endian bytes.
 std::vector<std::byte> fill_element(const ArraySpec& spec);

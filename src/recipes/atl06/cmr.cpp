@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
-#include <regex>
 #include <set>
 
 #include <fmt/format.h>
@@ -121,10 +120,14 @@ std::string format_number(double v) { return fmt::format("{}", v); }
 }  // namespace
 
 std::optional<Atl06Name> parse_atl06_name(const std::string& file_name) {
-  static const std::regex pattern(R"(ATL06_(\d{14})_(\d{4})(\d{2})(\d{2})_(\d{3})_(\d{2})\.h5)");
-  std::smatch m;
-  if (!std::regex_match(file_name, m, pattern)) return std::nullopt;
-  return Atl06Name{m[1], std::stoi(m[2]), std::stoi(m[3]), std::stoi(m[4]), m[5], m[6]};
+  // ATL06_<14 digits>_<4><2><2 digits>_<3 digits>_<2 digits>.h5, checked character by
+  // character (no std::regex: the name comes from CMR, over the network).
+  static constexpr std::string_view kShape = "ATL06_dddddddddddddd_dddddddd_ddd_dd.h5";
+  if (file_name.size() != kShape.size()) return std::nullopt;
+  for (std::size_t i = 0; i < kShape.size(); ++i)
+    if (kShape[i] == 'd' ? !(file_name[i] >= '0' && file_name[i] <= '9') : file_name[i] != kShape[i]) return std::nullopt;
+  return Atl06Name{file_name.substr(6, 14), std::stoi(file_name.substr(21, 4)), std::stoi(file_name.substr(25, 2)),
+                   std::stoi(file_name.substr(27, 2)), file_name.substr(30, 3), file_name.substr(34, 2)};
 }
 
 std::vector<std::int64_t> footprint_cells(const Footprint& footprint, int order, healpix::LatitudeConvention latitude) {

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <numbers>
 #include <numeric>
-#include <regex>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -193,7 +192,7 @@ void validate(const SynthOptions& o) {
     if (!healpix::is_valid_morton(cell)) fail("atl06 synth: --cell {} is not a valid morton index", cell);
   if (o.cycle < 1 || o.cycle > 99) fail("atl06 synth: --cycle {} is outside 1..99", o.cycle);
   if (o.region < 1 || o.region > 14) fail("atl06 synth: --region {} is outside 1..14 (ATL06 regions)", o.region);
-  if (!std::regex_match(o.version, std::regex("[0-9]{3}"))) fail("atl06 synth: --product-version '{}' is not three digits", o.version);
+  if (o.version.size() != 3 || o.version.find_first_not_of("0123456789") != std::string::npos) fail("atl06 synth: --product-version '{}' is not three digits", o.version);
   if (o.beams.empty()) fail("atl06 synth: --beams is empty");
   for (std::size_t i = 0; i < o.beams.size(); ++i) {
     if (!kBeamLayout.contains(o.beams[i])) fail("atl06 synth: beam '{}' is not one of gt1l..gt3r", o.beams[i]);

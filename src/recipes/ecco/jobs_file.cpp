@@ -147,6 +147,7 @@ std::vector<Job> parse_jobs(const std::string& text, const std::string& source,
       auto expanded = all_jobs(groupings);
       if (expanded.empty()) fail("{}: 'all' but no groupings are defined", where);
       for (auto& job : expanded) job.line = line_number;
+      if (jobs.size() + expanded.size() > kMaxJobsInFile) fail("{}: more than {} jobs", where, kMaxJobsInFile);
       jobs.insert(jobs.end(), expanded.begin(), expanded.end());
       continue;
     }
@@ -180,6 +181,7 @@ std::vector<Job> parse_jobs(const std::string& text, const std::string& source,
       fail("{}: {}", where, e.what());
     }
     validate_job(job, groupings, where);
+    if (jobs.size() + 1 > kMaxJobsInFile) fail("{}: more than {} jobs", where, kMaxJobsInFile);
     jobs.push_back(std::move(job));
   }
   return jobs;

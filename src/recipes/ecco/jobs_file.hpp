@@ -50,6 +50,10 @@ void validate_job(const Job& job, const std::vector<Grouping>& groupings, const 
 // product (native, latlon), index and frequency; all timesteps.
 std::vector<Job> all_jobs(const std::vector<Grouping>& groupings);
 
+// Jobs one jobs file may list: each 'all' line expands to every grouping x frequency, so a
+// small file could otherwise ask for billions.
+inline constexpr std::size_t kMaxJobsInFile = 1'000'000;
+
 // Parses jobs text; `source` names the file in errors, which carry the line number.
 std::vector<Job> parse_jobs(const std::string& text, const std::string& source,
                             const std::vector<Grouping>& groupings);
