@@ -1,6 +1,7 @@
 #include "run/lambda_event.hpp"
 
 #include "util/error.hpp"
+#include "util/json_input.hpp"
 
 namespace granary::run::lambda {
 
@@ -38,7 +39,7 @@ UnitResponse UnitResponse::from_json(const json& j) {
   if (!j["results"].is_array()) fail("plan unit response: \"results\" is not an array");
   UnitResponse out;
   out.plan = j["plan"].get<std::string>();
-  out.index = j["index"].get<std::size_t>();
+  out.index = require_json_integer<std::size_t>(j["index"], "plan unit response: \"index\"");
   out.status = j["status"].get<std::string>();
   out.duration_s = j.value("duration_s", 0.0);
   for (const auto& r : j["results"]) {

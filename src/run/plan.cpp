@@ -50,12 +50,12 @@ PlanHeader PlanHeader::from_json(const json& j, const std::string& source) {
   try {
     h.recipe = j.at("recipe").get<std::string>();
     h.parameters = j.value("parameters", json::object());
-    h.jobs = j.at("jobs").get<std::size_t>();
-    h.units = j.at("units").get<std::size_t>();
+    h.jobs = require_json_integer<std::size_t>(j.at("jobs"), source + ": \"jobs\"");
+    h.units = require_json_integer<std::size_t>(j.at("units"), source + ": \"units\"");
     h.command = j.value("command", "");
     h.created = j.value("created", "");
     h.log_name = j.value("log_name", "");
-    h.attempt = j.value("attempt", 1);
+    h.attempt = j.contains("attempt") ? require_json_integer<int>(j["attempt"], source + ": \"attempt\"") : 1;
   } catch (const json::exception& e) {
     fail("{}: bad plan header ({})", source, e.what());
   }

@@ -37,4 +37,8 @@ std::string json_error_detail(const nlohmann::json::exception& e) {
   return "invalid JSON (nlohmann error " + std::to_string(e.id) + ")";
 }
 
+void fail_json_integer(const std::string& what, const std::string& min, const std::string& max, const std::string& got) {
+  fail("{} must be an integer in [{}, {}] (got {})", what, min, max, got);
+}
+
 }  // namespace granary

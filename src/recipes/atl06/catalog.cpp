@@ -65,7 +65,7 @@ Catalog parse_catalog(const std::string& text, const std::string& source_name) {
   if (out.metadata.contains("parent_order")) {
     if (!out.metadata["parent_order"].is_number_integer())
       fail("{}: metadata.parent_order is not an integer", source_name);
-    order = out.metadata["parent_order"].get<int>();
+    order = require_json_integer<int>(out.metadata["parent_order"], source_name + ": metadata.parent_order");
   }
   for (const auto& [key, granules] : doc["catalog"].items()) {
     const std::int64_t cell = parse_key(key, source_name);

@@ -11,6 +11,7 @@
 #include "recipes/atl06/cell_store.hpp"
 #include "util/error.hpp"
 #include "util/timer.hpp"
+#include "util/json_input.hpp"
 
 namespace granary::atl06 {
 namespace {
@@ -23,6 +24,10 @@ constexpr const char* kNoGranules = "No granules found";
 template <typename T>
 T field(const json& e, const char* key, const char* type_name) {
   if (!e.contains(key) || e[key].is_null()) fail("event: missing field '{}'", key);
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    if (auto v = json_integer<T>(e[key])) return *v;  // never get<T>(): a float beyond T is UB
+    fail("event: field '{}' must be {} (got {})", key, type_name, e[key].dump());
+  }
   try {
     return e[key].get<T>();
   } catch (const std::exception&) {

@@ -186,7 +186,7 @@ std::optional<StoreLayout> read_layout(const io::Store& store, int child_order) 
   if (!a.contains("granary") || !a["granary"].is_object())
     fail("{}/{}: not a granary ATL06 store (no 'granary' attributes)", store.uri(), group);
   try {
-    l.parent_order = a["granary"].at("parent_order").get<int>();
+    l.parent_order = require_json_integer<int>(a["granary"].at("parent_order"), store.uri() + "/" + group + ": parent_order");
     l.extra = a["granary"].at("extra_statistics").get<bool>();
   } catch (const std::exception& e) {
     fail("{}/{}: bad 'granary' attributes ({})", store.uri(), group, e.what());

@@ -24,7 +24,8 @@ namespace {
 
 // A parent is done when its status object says SUCCESS for the same inputs and options.
 bool already_done(const io::Store& store, const json& payload) {
-  const std::string key = status_key(payload["parent_morton"].get<std::int64_t>(), payload["child_order"].get<int>());
+  const std::string key = status_key(require_json_integer<std::int64_t>(payload["parent_morton"], "parent_morton"),
+                                     require_json_integer<int>(payload["child_order"], "child_order"));
   if (!store.exists(key)) return false;
   try {
     auto bytes = store.get(key);

@@ -19,6 +19,7 @@
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/timer.hpp"
+#include "util/json_input.hpp"
 
 namespace granary::ecco {
 namespace fs = std::filesystem;
@@ -31,14 +32,14 @@ nlohmann::json ProductTask::to_json() const {
 ProductTask ProductTask::from_json(const nlohmann::json& j) {
   ProductTask t;
   try {
-    t.grouping = j.at("grouping").get<int>();
+    t.grouping = require_json_integer<int>(j.at("grouping"), "task grouping");
     auto product = parse_product(j.at("product").get<std::string>());
     auto frequency = parse_frequency(j.at("frequency").get<std::string>());
     if (!product) fail("task {}: unknown product", j.dump());
     if (!frequency) fail("task {}: unknown frequency", j.dump());
     t.product = *product;
     t.frequency = *frequency;
-    t.timestep = j.at("timestep").get<std::int64_t>();
+    t.timestep = require_json_integer<std::int64_t>(j.at("timestep"), "task timestep");
   } catch (const nlohmann::json::exception& e) {
     fail("task {}: {}", j.dump(), e.what());
   }
