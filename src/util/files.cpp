@@ -45,7 +45,7 @@ void publish_atomic(const fs::path& final_path, const std::function<void(const f
   if (final_path.has_parent_path()) {
     std::error_code ec;
     fs::create_directories(dir, ec);
-    if (ec) output_failed(dir, "cannot create the directory", ec.value());
+    if (ec) output_failed(final_path, fmt::format("cannot create its directory {}", dir.string()), ec.value());
   }
   auto tmp = temp_sibling(final_path);
   auto remove_tmp = [&] {
