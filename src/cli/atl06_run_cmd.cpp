@@ -257,9 +257,8 @@ void run_atl06_run(const RunOptions& o) {
   const auto& summary = record.extra["production_results"];
   fmt::print("{}Report: {}\n", run::human_summary(report, 3), report_path.string());
   std::fflush(stdout);
-  exit_code = outcome.pool.interrupted                        ? kExitInterrupted
-              : summary["failed"].get<std::int64_t>() > 0 ? kExitJobsFailed
-                                                          : kExitOk;
+  exit_code = run_exit_code(outcome.pool.interrupted, summary["failed"].get<std::int64_t>() > 0,
+                            run::count_unavailable(outcome.results));
 }
 
 // plan atl06: the store is created here (as magg's orchestrator made its template), so the

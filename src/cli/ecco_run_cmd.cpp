@@ -523,7 +523,7 @@ void run_run_command(const RunOptions& opt) {
   std::fflush(stdout);
   const auto& totals = report.at("totals");
   const bool failed = totals.at("by_status").contains("FAILED") || totals.at("jobs_not_planned").get<int>() > 0;
-  exit_code = outcome.pool.interrupted ? kExitInterrupted : failed ? kExitJobsFailed : kExitOk;
+  exit_code = run_exit_code(outcome.pool.interrupted, failed, run::count_unavailable(record.results));
 }
 
 // ---- granary plan ecco ----------------------------------------------------------------------

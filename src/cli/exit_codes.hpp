@@ -1,5 +1,7 @@
 #pragma once
 // granary's exit codes, one meaning each (README "Exit codes", `granary --help`).
+#include <cstddef>
+
 #include "util/error.hpp"
 
 namespace granary::cli {
@@ -19,6 +21,12 @@ class Interrupted : public Error {
   using Error::Error;
 };
 
+// A run's code: interrupted first; then 3 when some failed jobs failed because a service or
+// resource stayed unavailable (run::failed_unavailable: S3, a full or read-only output disk),
+// since running the same command again once it is back finishes them; then 1 for other failures.
+// Logs why when it is 3.
+int run_exit_code(bool interrupted, bool failed, std::size_t unavailable);
+
 // For `granary --help`'s footer.
 inline const char* exit_codes_help() {
   return "Exit codes:\n"
@@ -26,7 +34,8 @@ inline const char* exit_codes_help() {
          "  1    some jobs failed, the rest are done (see the run report); a rerun resumes\n"
          "  2    the command line or an input (file, config) is wrong\n"
          "  3    a service or resource stayed unavailable after retries (S3, CMR, Lambda,\n"
-         "       Earthdata, credentials): run the same command again; it resumes\n"
+         "       Earthdata, credentials, a full or read-only output disk): run the same\n"
+         "       command again once it is back; it resumes\n"
          "  70   internal error: a bug in granary, please report it\n"
          "  130  interrupted (SIGINT or SIGTERM); finished jobs are kept and a rerun resumes\n";
 }

@@ -1,9 +1,11 @@
 // granary: Earth-science granules -> analysis-ready gridded datasets.
 // Exit codes (cli/exit_codes.hpp): 0 success, 1 some jobs failed (the rest finished; see the run
 // report), 2 bad input (command line, files, config), 3 a service stayed unavailable after retries
-// (S3, CMR, a credentials endpoint: run the same command again), 70 internal error (a bug),
+// (S3, CMR, a credentials endpoint) or the output's disk is full or read-only: run the same
+// command again once it is back, 70 internal error (a bug),
 // 130 interrupted by SIGINT/SIGTERM.
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -15,7 +17,9 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/unknown_command.hpp"
+#include "formats/netcdf/writer.hpp"
 #include "util/error.hpp"
+#include "util/output_error.hpp"
 #include "util/unavailable_error.hpp"
 #include "util/log.hpp"
 
@@ -64,6 +68,10 @@ int main(int argc, char** argv) {
     }
     const int printed = app.exit(e);
     return printed == 0 ? cli::kExitOk : cli::kExitBadInput;
+  } catch (const OutputUnavailable& e) {
+    spdlog::error("{} (the output's disk, not the input: free space or make it writable, then run the same command again; "
+                  "it resumes)", e.what());
+    return cli::kExitUnavailable;
   } catch (const UnavailableError& e) {
     spdlog::error("{} (a service was unavailable, not the input: run the same command again; it resumes)", e.what());
     return cli::kExitUnavailable;
@@ -77,6 +85,12 @@ int main(int argc, char** argv) {
     spdlog::error("internal error: {} (a bug in granary {}: please report it with the command line and this message)",
                   e.what(), GRANARY_VERSION);
     return cli::kExitInternal;
+  }
+  if (nc::files_left_open()) {
+    // libnetcdf's exit handler would crash closing a file abandoned on a full disk.
+    spdlog::shutdown();
+    std::fflush(nullptr);
+    std::_Exit(cli::exit_code);
   }
   return cli::exit_code;
 }

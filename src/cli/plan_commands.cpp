@@ -64,7 +64,7 @@ void run_work(const WorkOptions& o) {
   for (const auto& r : outcome.results) ok += run::is_done(r);
   spdlog::info("work: unit {} of {}: {} of {} job(s) done ({} done before), {} not", index, o.plan, ok, jobs.size(), outcome.skipped_done,
                jobs.size() - ok);
-  exit_code = outcome.pool.interrupted ? kExitInterrupted : ok == jobs.size() ? kExitOk : kExitJobsFailed;
+  exit_code = run_exit_code(outcome.pool.interrupted, ok != jobs.size(), run::count_unavailable(outcome.results));
 }
 
 struct RetryOptions {

@@ -65,8 +65,14 @@ JobRunOutcome run_jobs(const Recipe& recipe, const std::vector<PlannedJob>& jobs
       try {
         write_result(*options.plan_dir, job.id, result);
       } catch (const std::exception& e) {
-        // The job ran; its record did not land. The next run of the unit runs it again.
+        // The job ran; its record did not land, so it is not done: the next run of the unit
+        // runs it again, and this one says so (a full disk: exit 3).
         progress.log(spdlog::level::err, fmt::format("{}: result not recorded: {}", job.label, e.what()));
+        if (result.is_object() && status_of(result) != "FAILED") {
+          result["status"] = "FAILED";
+          result["error"] = fmt::format("the job ran but its result was not recorded: {}", e.what());
+        }
+        mark_if_unavailable(result, e);
       }
     }
     if (status_of(result) == "FAILED") {

@@ -24,6 +24,7 @@
 #include <tbb/global_control.h>
 
 #include "run/framing.hpp"
+#include "run/report.hpp"
 #include "util/error.hpp"
 
 namespace granary::run {
@@ -431,6 +432,7 @@ json run_task_guarded(const Handler& handler, const json& payload) {
                                                      result.type_name()));
   } catch (const std::exception& e) {
     result = executor_failure(payload, e.what());
+    mark_if_unavailable(result, e);
   } catch (...) {
     result = executor_failure(payload, "handler threw a non-standard exception");
   }

@@ -11,6 +11,7 @@
 
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/unavailable_error.hpp"
 
 namespace granary::run {
 namespace fs = std::filesystem;
@@ -130,6 +131,20 @@ std::string status_of(const json& result) {
   if (!result.is_object()) return "UNKNOWN";
   auto it = result.find("status");
   return it != result.end() && it->is_string() ? it->get<std::string>() : "UNKNOWN";
+}
+
+void mark_if_unavailable(json& result, const std::exception& e) {
+  if (result.is_object() && dynamic_cast<const UnavailableError*>(&e)) result["unavailable"] = true;
+}
+
+bool failed_unavailable(const json& result) {
+  if (status_of(result) != "FAILED") return false;
+  const auto it = result.find("unavailable");
+  return it != result.end() && it->is_boolean() && it->get<bool>();
+}
+
+std::size_t count_unavailable(const std::vector<json>& results) {
+  return static_cast<std::size_t>(std::count_if(results.begin(), results.end(), failed_unavailable));
 }
 
 std::string human_bytes(double bytes) {

@@ -7,6 +7,8 @@
 //    "bytes_fetched", "bytes_needed", "read_requests" (the read economy, when a recipe has one)}
 // and groups tasks by a caller-given job key.
 #include <chrono>
+#include <cstddef>
+#include <exception>
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -59,6 +61,14 @@ void write_report(const std::filesystem::path& path, const nlohmann::json& repor
 
 // A result's "status" string ("UNKNOWN" when it has none).
 std::string status_of(const nlohmann::json& result);
+
+// A job that failed because a service or resource stayed unavailable (UnavailableError: S3
+// after retries, a full or read-only output disk) says so in its result ("unavailable": true),
+// so that its run exits 3 (run it again once the resource is back; it resumes), not 1.
+void mark_if_unavailable(nlohmann::json& result, const std::exception& e);
+bool failed_unavailable(const nlohmann::json& result);
+// How many of `results` failed_unavailable.
+std::size_t count_unavailable(const std::vector<nlohmann::json>& results);
 // "1.50 MB" (powers of 1000).
 std::string human_bytes(double bytes);
 

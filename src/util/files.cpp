@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "util/error.hpp"
+#include "util/output_error.hpp"
 #include "util/user_paths.hpp"
 #include "util/uri_scheme.hpp"
 
@@ -83,8 +84,13 @@ void check_writable(const std::string& location, Kind kind, const std::string& w
     const auto s = user_path_status(dir, what);
     if (fs::exists(s)) {
       if (!fs::is_directory(s)) fail("{} {}: {} is not a directory", what, path.string(), dir.string());
-      if (::access(dir.c_str(), W_OK | X_OK) != 0)
-        fail("{} {}: cannot write in {} ({})", what, path.string(), dir.string(), std::strerror(errno));
+      if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+        // Read-only or not writable: the output's disk, not the input (exit 3, issue 13).
+        const int err = errno;
+        if (auto cause = output_errno_cause(err))
+          throw OutputUnavailable(fmt::format("{} {}: cannot write in {}: {}", what, path.string(), dir.string(), *cause));
+        fail("{} {}: cannot write in {} ({})", what, path.string(), dir.string(), std::strerror(err));
+      }
       return;
     }
     if (!dir.has_parent_path() || dir.parent_path() == dir) return;
@@ -93,35 +99,75 @@ void check_writable(const std::string& location, Kind kind, const std::string& w
 }
 
 void publish_atomic(const fs::path& final_path, const std::function<void(const fs::path&)>& produce, Sync sync) {
+  const fs::path dir = final_path.has_parent_path() ? final_path.parent_path() : fs::path(".");
   if (final_path.has_parent_path()) {
     std::error_code ec;
-    fs::create_directories(final_path.parent_path(), ec);
-    if (ec && refused_path(ec)) fail("{}: cannot create the directory ({})", final_path.parent_path().string(), ec.message());
-    if (ec) throw fs::filesystem_error("cannot create directories", final_path.parent_path(), ec);
+    fs::create_directories(dir, ec);
+    // A full, read-only or unwritable disk is a resource (exit 3); a path the OS refuses
+    // (a name too long, a parent that is a file) is bad input (exit 2).
+    if (ec && !output_errno_cause(ec.value()) && refused_path(ec))
+      fail("{}: cannot create the directory ({})", dir.string(), ec.message());
+    if (ec) output_failed(final_path, fmt::format("cannot create its directory {}", dir.string()), ec.value());
   }
   auto tmp = temp_sibling(final_path);
-  try {
-    produce(tmp);
-    int fd = sync == Sync::Yes ? ::open(tmp.c_str(), O_RDONLY) : -1;
-    if (fd >= 0) {
-      ::fsync(fd);
-      ::close(fd);
-    }
-    fs::rename(tmp, final_path);
-  } catch (...) {
+  auto remove_tmp = [&] {
     std::error_code ec;
     fs::remove(tmp, ec);
+  };
+  try {
+    produce(tmp);
+    if (sync == Sync::Yes) {
+      // fsync reports a write the kernel could not place (ENOSPC on NFS, quotas) that write() did not.
+      int fd = ::open(tmp.c_str(), O_RDONLY);
+      if (fd >= 0 && ::fsync(fd) != 0) {
+        const int err = errno;
+        ::close(fd);
+        output_failed(final_path, "cannot flush to disk", err);
+      }
+      if (fd >= 0) ::close(fd);
+    }
+    std::error_code ec;
+    fs::rename(tmp, final_path, ec);
+    if (ec) output_failed(final_path, fmt::format("cannot rename {} into place", tmp.filename().string()), ec.value());
+  } catch (const UnavailableError&) {
+    remove_tmp();
+    throw;
+  } catch (const fs::filesystem_error& e) {
+    remove_tmp();
+    output_failed(final_path, fmt::format("cannot write ({})", e.what()), e.code().value());
+  } catch (const std::exception& e) {
+    // A library (netCDF-C, HDF5) may report a full or read-only disk as a generic write error:
+    // ask the filesystem before the temporary is removed (which frees its space).
+    auto cause = output_filesystem_cause(dir);
+    remove_tmp();
+    if (cause) throw OutputUnavailable(fmt::format("{}: cannot write: {} ({})", final_path.string(), *cause, e.what()));
+    throw;
+  } catch (...) {
+    remove_tmp();
     throw;
   }
 }
 
 void write_atomic(const fs::path& final_path, std::span<const std::byte> bytes, Sync sync) {
   publish_atomic(final_path, [&](const fs::path& tmp) {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) fail("{}: cannot create ({})", tmp.string(), std::strerror(errno));
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    out.close();
-    if (!out) fail("{}: write failed ({})", tmp.string(), std::strerror(errno));
+    // Plain POSIX calls, so that the errno of the call that failed is the one reported. The
+    // messages name the output, not its temporary name.
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) output_failed(final_path, "cannot create", errno);
+    const auto* p = reinterpret_cast<const char*>(bytes.data());
+    std::size_t left = bytes.size();
+    while (left > 0) {
+      const ssize_t n = ::write(fd, p, left);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        const int err = n < 0 ? errno : ENOSPC;  // write() of 0 bytes for a non-empty buffer: no room
+        ::close(fd);
+        output_failed(final_path, "write failed", err);
+      }
+      p += n;
+      left -= static_cast<std::size_t>(n);
+    }
+    if (::close(fd) != 0) output_failed(final_path, "write failed", errno);
   }, sync);
 }
 

@@ -3,7 +3,9 @@
 #include "formats/netcdf/writer.hpp"
 
 #include <netcdf.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -16,11 +18,13 @@
 #include "formats/netcdf/storage_plan.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/output_error.hpp"
 
 namespace granary::nc {
 namespace {
 
 namespace fs = std::filesystem;
+std::atomic<bool> left_open{false};
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -47,11 +51,22 @@ nc_type nc_type_of(Type t) {
 // A netCDF-C file handle that is aborted (closed without further writes) if not closed.
 class NcFile {
  public:
-  NcFile(const fs::path& tmp, const std::string& path) : path_(path) {
+  NcFile(const fs::path& tmp, const std::string& path) : tmp_(tmp), path_(path) {
     check(nc_create(tmp.c_str(), NC_NETCDF4 | NC_NOCLOBBER, &id_), "nc_create");
   }
   ~NcFile() {
-    if (id_ >= 0) nc_abort(id_);
+    if (id_ < 0) return;
+    // After a write failed on a full (or read-only) disk, HDF5 cannot close the file, and
+    // nc_abort then crashes listing its open objects (SIGSEGV in reportopenobjects, netCDF-C
+    // 4.9). So the handle is left open instead (a few kB of memory, once per failed file) and
+    // the temporary emptied, which gives its space back although the file stays open; the
+    // caller removes it.
+    if (files::output_filesystem_cause(tmp_.parent_path())) {
+      (void)::truncate(tmp_.c_str(), 0);
+      left_open = true;
+      return;
+    }
+    nc_abort(id_);
   }
   NcFile(const NcFile&) = delete;
   NcFile& operator=(const NcFile&) = delete;
@@ -64,6 +79,7 @@ class NcFile {
   }
 
  private:
+  fs::path tmp_;
   const std::string& path_;
   int id_ = -1;
 };
@@ -180,6 +196,8 @@ std::vector<DirectVariable> define_with_netcdf(const Dataset& ds, const std::vec
 }
 
 }  // namespace
+
+bool files_left_open() { return left_open; }
 
 WriteStats write_netcdf(const Dataset& ds, const std::string& path, const WriteOptions& options) {
   const auto plans = plan_storage(ds, options.direct_chunk_min_bytes, path);

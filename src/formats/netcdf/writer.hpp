@@ -32,4 +32,9 @@ struct WriteStats {
 
 WriteStats write_netcdf(const Dataset& ds, const std::string& path, const WriteOptions& options = {});
 
+// True once a file was left open after a write failed on a full or read-only disk (see
+// NcFile): libnetcdf's exit handler would then crash closing it, so the process must end
+// with _exit (main does).
+bool files_left_open();
+
 }  // namespace granary::nc

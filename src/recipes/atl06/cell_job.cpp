@@ -9,6 +9,7 @@
 #include "grids/healpix/morton.hpp"
 #include "io/store.hpp"
 #include "recipes/atl06/cell_store.hpp"
+#include "run/report.hpp"
 #include "util/error.hpp"
 #include "util/timer.hpp"
 #include "util/json_input.hpp"
@@ -256,6 +257,7 @@ json run_cell_job(const CellJob& requested, const std::function<void(const CellR
     result["status"] = "SUCCESS";
   } catch (const std::exception& e) {
     result["error"] = e.what();
+    run::mark_if_unavailable(result, e);
   }
   result["durations"] = timer.seconds();
   result["duration_s"] = std::round(seconds_since(t0) * 1000.0) / 1000.0;
@@ -267,6 +269,7 @@ json run_cell_job(const CellJob& requested, const std::function<void(const CellR
     } catch (const std::exception& e) {
       result["status"] = "FAILED";
       result["error"] = fmt::format("cell written but its status could not be recorded: {}", e.what());
+      run::mark_if_unavailable(result, e);
     }
   }
   return result;

@@ -16,6 +16,7 @@
 #include "recipes/ecco/product_output.hpp"
 #include "recipes/ecco/product_dataset.hpp"
 #include "recipes/ecco/task_context.hpp"
+#include "run/report.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/timer.hpp"
@@ -224,6 +225,7 @@ nlohmann::json run_product_task(const TaskContext& ctx, const ProductTask& task,
   } catch (const std::exception& e) {
     result["status"] = "FAILED";
     result["error"] = e.what();
+    run::mark_if_unavailable(result, e);
   }
   timer.mark("other");
   nlohmann::json durations = nlohmann::json::object();
