@@ -10,6 +10,8 @@
 
 #include "formats/hdf5/column.hpp"
 #include "formats/hdf5/range_vfd.hpp"
+#include "recipes/atl06/granule.hpp"
+#include "util/error.hpp"
 #include "support/test_support.hpp"
 
 namespace granary::hdf5 {
@@ -66,3 +68,22 @@ TEST(Hdf5Column, ChunkReadsNoteWhatTheyNeeded) {
 
 }  // namespace
 }  // namespace granary::hdf5
+
+namespace granary {
+namespace {
+
+// hdf5_granule_fuzz's find: a granule whose dataset extent asks for 2^54 chunk entries. It is
+// an error naming the dataset, before anything is allocated for it.
+TEST(Hdf5Column, ChunkCountsFromTheFileAreBounded) {
+  const auto crafted = std::filesystem::path(GRANARY_SOURCE_DIR) / "fuzz/regressions/hdf5_granule_fuzz/huge-chunk-count.h5";
+  ASSERT_TRUE(std::filesystem::exists(crafted)) << crafted;
+  try {
+    atl06::open_granule(crafted.string(), {.values = true, .delta_time = true});
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("more than granary reads"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace granary

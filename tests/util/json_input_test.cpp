@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -53,6 +55,27 @@ TEST(JsonInput, DescribesSyntaxErrorsAndNumbersOutOfRange) {
     FAIL() << "no exception";
   } catch (const nlohmann::json::exception& e) {
     EXPECT_EQ(json_error_detail(e), "syntax error at byte 16");
+  }
+}
+
+// get<int64_t>() of -3.1e28 is undefined behaviour (UBSan, atl06_json_fuzz); json_integer says no.
+TEST(JsonInput, IntegersOnlyWhenTheTypeHoldsThemExactly) {
+  using nlohmann::json;
+  EXPECT_EQ(json_integer<std::int64_t>(json::parse("-3121311")), -3121311);
+  EXPECT_EQ(json_integer<int>(json::parse("6.0")), 6);
+  EXPECT_EQ(json_integer<std::size_t>(json::parse("18446744073709551615")), std::numeric_limits<std::size_t>::max());
+  EXPECT_FALSE(json_integer<std::int64_t>(json::parse("-3.1213e+28")));
+  EXPECT_FALSE(json_integer<std::size_t>(json::parse("-9.22337e+20")));
+  EXPECT_FALSE(json_integer<std::size_t>(json::parse("-1")));
+  EXPECT_FALSE(json_integer<int>(json::parse("2147483648")));
+  EXPECT_FALSE(json_integer<int>(json::parse("6.5")));
+  EXPECT_FALSE(json_integer<int>(json::parse("\"6\"")));
+  EXPECT_FALSE(json_integer<int>(json::parse("null")));
+  try {
+    require_json_integer<int>(json::parse("-9.2e19"), "x.zarr/.zarray: zstd \"level\"");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "x.zarr/.zarray: zstd \"level\" must be an integer in [-2147483648, 2147483647] (got -9.2e+19)");
   }
 }
 

@@ -12,6 +12,12 @@
 namespace granary::hdf5 {
 namespace {
 
+// Bounds on sizes read from a granule before anything is allocated for them.
+constexpr std::uint64_t kMaxElements = std::uint64_t{1} << 34;    // per dataset
+constexpr std::uint64_t kMaxChunks = std::uint64_t{1} << 22;      // chunk entries kept per dataset
+constexpr std::uint64_t kMaxChunkBytes = std::uint64_t{1} << 30;  // one decoded chunk (or a whole preloaded dataset)
+
+
 ElementType element_type(hid_t dtype, const std::string& name) {
   ElementType t;
   t.size = H5Tget_size(dtype);
@@ -70,6 +76,7 @@ Column Column::describe(hid_t file, const std::string& path, std::shared_ptr<con
   hsize_t dim = 0;
   H5Sget_simple_extent_dims(space.get(), &dim, nullptr);
   c.length_ = dim;
+  if (c.length_ > kMaxElements) fail("{}: {} elements, more than the {} granary reads", name, c.length_, kMaxElements);
   Handle dtype(H5Dget_type(ds.get()), H5Tclose);
   c.type_ = element_type(dtype.get(), name);
   Handle dcpl(H5Dget_create_plist(ds.get()), H5Pclose);
@@ -84,6 +91,11 @@ Column Column::describe(hid_t file, const std::string& path, std::shared_ptr<con
     hsize_t chunk = 0;
     H5Pget_chunk(dcpl.get(), 1, &chunk);
     c.chunk_length_ = chunk;
+    // Sizes from the file bound what is allocated for it (hdf5_granule_fuzz: a crafted extent
+    // asked for 2^54 chunk entries). ATL06 beams have a few million elements in a few hundred chunks.
+    if (c.chunk_length_ > kMaxChunkBytes / c.type_.size || c.chunk_count() > kMaxChunks)
+      fail("{}: {} elements in chunks of {}: more than granary reads ({} chunks of at most {} bytes)", name, c.length_,
+           c.chunk_length_, kMaxChunks, kMaxChunkBytes);
     const int nfilters = H5Pget_nfilters(dcpl.get());
     for (int i = 0; i < nfilters; ++i) {
       unsigned flags = 0, cd[8];
@@ -112,6 +124,8 @@ Column Column::describe(hid_t file, const std::string& path, std::shared_ptr<con
   }
   if (!fast) {
     // Unusual layout (compact storage, szip, n-bit, ...): let libhdf5 decode it now, serially.
+    if (c.length_ * c.type_.size > kMaxChunkBytes)
+      fail("{}: {} bytes in a layout granary reads whole, more than {}", name, c.length_ * c.type_.size, kMaxChunkBytes);
     c.preloaded_ = std::make_shared<std::vector<std::byte>>(c.length_ * c.type_.size);
     if (c.length_ > 0 && H5Dread(ds.get(), dtype.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, c.preloaded_->data()) < 0)
       fail("{}: cannot read ({})", name, last_error_message());

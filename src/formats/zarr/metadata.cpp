@@ -12,6 +12,12 @@ namespace {
 
 using nlohmann::json;
 
+// A zstd level as written (nlohmann's get<int>() of a float beyond int is undefined behaviour).
+int zstd_level(const json& config, int fallback, const std::string& key) {
+  if (!config.is_object() || !config.contains("level")) return fallback;
+  return require_json_integer<int>(config["level"], key + ": zstd \"level\"");
+}
+
 std::vector<std::uint64_t> uint_list(const json& meta, const char* field, const std::string& key) {
   if (!meta.contains(field) || !meta[field].is_array()) fail("{}: \"{}\" must be an array of integers", key, field);
   if (meta[field].size() > kMaxRank)
@@ -50,7 +56,8 @@ Codec parse_v3_codecs(const json& meta, DType dtype, const std::string& key) {
       fail("{}: unsupported codec {} (granary reads [bytes] or [bytes, zstd])", key, name_of(codecs[i]));
   }
   if (codecs.size() == 1) return Codec{Codec::Kind::None, 0};
-  return Codec{Codec::Kind::Zstd, codecs[1].value("configuration", json::object()).value("level", 0)};
+  const auto config = codecs[1].value("configuration", json::object());
+  return Codec{Codec::Kind::Zstd, zstd_level(config, 0, key)};
 }
 
 ArraySpec parse_v3(const json& meta, const std::string& key) {
@@ -91,7 +98,7 @@ ArraySpec parse_v2(const json& meta, const json& attributes, const std::string& 
   if (compressor.is_null()) {
     spec.codec = Codec{Codec::Kind::None, 0};
   } else if (compressor.is_object() && compressor.value("id", "") == "zstd") {
-    spec.codec = Codec{Codec::Kind::Zstd, compressor.value("level", 1)};
+    spec.codec = Codec{Codec::Kind::Zstd, zstd_level(compressor, 1, key)};
   } else {
     fail("{}: unsupported compressor {} (granary reads zstd or none)", key, compressor.dump());
   }
