@@ -22,6 +22,7 @@
 #include "io/s3_store.hpp"
 #include "support/product_compare.hpp"
 #include "support/s3_test_server.hpp"
+#include "support/small_inputs.hpp"
 #include "support/test_support.hpp"
 #include "util/files.hpp"
 
@@ -44,16 +45,7 @@ class ExitCodes : public testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = std::make_unique<test::TempDir>();
-    const std::string d = dir_->path().string();
-    auto run = [](const std::string& args) {
-      const auto r = test::run_granary("--log-level warn " + args);
-      ASSERT_EQ(r.exit_code, 0) << args << "\n" << r.err;
-    };
-    run("ecco synth --out " + d + "/ecco --nx 12 --levels 2 --timesteps 2 --days 2");
-    run("ecco factors --grid " + d + "/ecco/grid --out " + d + "/ecco/factors.bin");
-    run("atl06 synth --out " + d + "/atl06/granules --granules 2 --segments-per-beam 3000 --surface antarctica "
-        "--cell -3121311,-4114312,-5112322");
-    run("atl06 catalog --granules " + d + "/atl06/granules --out " + d + "/atl06/catalog.json");
+    test::make_small_inputs(dir_->path());
   }
   static void TearDownTestSuite() { dir_.reset(); }
 
