@@ -43,7 +43,9 @@ json PlanHeader::to_json() const {
 }
 
 PlanHeader PlanHeader::from_json(const json& j, const std::string& source) {
-  if (j.value("format", "") != kPlanFormat)
+  // Not j.value("format", ""): it throws type_error when "format" is not a string (plan_fuzz).
+  const bool is_plan = j.contains("format") && j["format"].is_string() && j["format"].get<std::string>() == kPlanFormat;
+  if (!is_plan)
     fail("{}: not a granary plan (format {}, expected \"{}\")", source, j.contains("format") ? j["format"].dump() : "missing",
          kPlanFormat);
   PlanHeader h;

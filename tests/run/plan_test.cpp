@@ -88,6 +88,21 @@ TEST(Plan, HeaderCountsAreBounded) {
   EXPECT_EQ(header_error(kMaxPlanJobs, kMaxPlanJobs), "(no granary::Error thrown)");
 }
 
+// plan_fuzz: a "format" that is not a string, or a float for a count, once escaped as an
+// nlohmann exception (type_error) or undefined behaviour (a float beyond size_t).
+TEST(Plan, HeaderFieldsOfTheWrongTypeAreBadInput) {
+  test::TempDir tmp;
+  io::FileStore dir(tmp / "p");
+  auto header_error = [&](const std::string& text) {
+    dir.put("plan.json", std::as_bytes(std::span(text.data(), text.size())));
+    return test::error_of([&] { read_plan(dir); });
+  };
+  EXPECT_THAT(header_error(R"({"format": 1, "recipe": "ecco", "jobs": 1, "units": 1})"), HasSubstr("not a granary plan (format 1"));
+  const std::string fmt = std::string(R"({"format": ")") + kPlanFormat + R"(", "recipe": "ecco", )";
+  EXPECT_THAT(header_error(fmt + R"("jobs": -9.2e20, "units": 1})"), HasSubstr("\"jobs\" must be an integer"));
+  EXPECT_THAT(header_error(fmt + R"("jobs": 1, "units": 1, "attempt": 1e300})"), HasSubstr("\"attempt\" must be an integer"));
+}
+
 TEST(Plan, EngineIndexComesFromSlurmBatchOrKubernetes) {
   for (const char* v : {"SLURM_ARRAY_TASK_ID", "AWS_BATCH_JOB_ARRAY_INDEX", "JOB_COMPLETION_INDEX"}) unsetenv(v);
   EXPECT_FALSE(engine_index_from_environment());
