@@ -81,7 +81,7 @@ TEST(Hdf5Column, ChunkCountsFromTheFileAreBounded) {
     atl06::open_granule(crafted.string(), {.values = true, .delta_time = true});
     FAIL() << "no error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("more than granary reads"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("granary reads"), std::string::npos) << e.what();
   }
 }
 
