@@ -106,7 +106,7 @@ void publish_atomic(const fs::path& final_path, const std::function<void(const f
     // A full, read-only or unwritable disk is a resource (exit 3); a path the OS refuses
     // (a name too long, a parent that is a file) is bad input (exit 2).
     if (ec && !output_errno_cause(ec.value()) && refused_path(ec))
-      fail("{}: cannot create the directory ({})", dir.string(), ec.message());
+      fail("{}: cannot create its directory {} ({})", final_path.string(), dir.string(), ec.message());
     if (ec) output_failed(final_path, fmt::format("cannot create its directory {}", dir.string()), ec.value());
   }
   auto tmp = temp_sibling(final_path);
