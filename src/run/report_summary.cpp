@@ -10,6 +10,7 @@
 
 #include "run/lambda_report.hpp"
 #include "run/report.hpp"
+#include "util/json_input.hpp"
 
 namespace granary::run {
 namespace {
@@ -21,6 +22,10 @@ std::string text_of(const json& j, const char* key) {
   const auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
 }
+
+// A count in a report; anything else (a report edited by hand, a float beyond size_t) counts 0
+// rather than casting: get<std::size_t>() of such a float is undefined.
+std::size_t count_in(const json& n) { return json_integer<std::size_t>(n).value_or(0); }
 
 double seconds_of(const json& result) {
   if (!result.is_object()) return 0;
@@ -198,10 +203,10 @@ std::vector<std::pair<std::string, double>> slowest_jobs(const json& report, std
 
 std::vector<std::string> next_commands(const json& report) {
   const json& totals = report.at("totals");
-  std::size_t failed = totals.value("jobs_not_planned", std::size_t{0});
+  std::size_t failed = count_in(totals.value("jobs_not_planned", json(0)));
   const json by_status = totals.value("by_status", json::object());
   for (const auto& [status, n] : by_status.items())
-    if (status == "FAILED" || status == "MISSING") failed += n.get<std::size_t>();
+    if (status == "FAILED" || status == "MISSING") failed += count_in(n);
   if (failed == 0 && !report.value("interrupted", false)) return {};
   // Reports before "rerun" existed: the command (runs resume).
   const json rerun = report.value("rerun", json::object());
@@ -263,7 +268,7 @@ std::string human_summary(const json& report, std::size_t top, double price_per_
   std::vector<std::string> statuses;
   const json by_status = t.value("by_status", json::object());
   for (const auto& [status, n] : by_status.items())
-    statuses.push_back(fmt::format("{} {}", n.get<std::size_t>(), status));
+    statuses.push_back(fmt::format("{} {}", count_in(n), status));
   s += fmt::format("Tasks: {} ({}) in {} job(s); {} output(s), {} written\n", t.value("tasks", std::size_t{0}),
                    statuses.empty() ? "none" : fmt::format("{}", fmt::join(statuses, ", ")), t.value("jobs", std::size_t{0}),
                    t.value("outputs_written", std::size_t{0}), human_bytes(t.value("bytes_written", 0.0)));

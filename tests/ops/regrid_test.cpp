@@ -18,6 +18,8 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <zlib.h>
 
 #include "formats/mds/reader.hpp"
 #include "grids/llc/grid.hpp"
@@ -438,6 +440,32 @@ TEST_F(RegridFactorsCorrupt, FlippedPayloadBit) {
   write(bytes);
   auto e = load_error();
   EXPECT_NE(e.find(path + ": factors checksum mismatch"), std::string::npos) << e;
+}
+
+// A header whose integers are floats beyond int (a crafted file; get<int>() of one is
+// undefined) is an error naming the file and the key, checksum and all otherwise valid.
+TEST_F(RegridFactorsCorrupt, HeaderIntegersThatAreNoIntegers) {
+  std::uint32_t json_size;
+  std::memcpy(&json_size, bytes.data() + 12, 4);
+  const std::string header(reinterpret_cast<const char*>(bytes.data()) + 16, json_size);
+  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+           {"levels", "-9.2e300"}, {"nx", "2.5"}, {"nlat", "1e19"}, {"points", "-1"}}) {
+    auto j = nlohmann::json::parse(header);
+    j[key] = nlohmann::json::parse(value);
+    const std::string text = j.dump(1);
+    std::vector<std::byte> b(bytes.begin(), bytes.begin() + 12);
+    const auto size = static_cast<std::uint32_t>(text.size());
+    b.resize(16);
+    std::memcpy(b.data() + 12, &size, 4);
+    for (char c : text) b.push_back(static_cast<std::byte>(c));
+    b.insert(b.end(), bytes.begin() + 16 + json_size, bytes.end() - 4);
+    const auto crc = static_cast<std::uint32_t>(::crc32_z(0L, reinterpret_cast<const Bytef*>(b.data()), b.size()));
+    b.resize(b.size() + 4);
+    std::memcpy(b.data() + b.size() - 4, &crc, 4);
+    write(b);
+    const auto e = load_error();
+    EXPECT_NE(e.find(path + ": bad factors JSON header: " + key + " must be an integer"), std::string::npos) << e;
+  }
 }
 
 TEST_F(RegridFactorsCorrupt, MissingFile) {

@@ -126,19 +126,21 @@ nlohmann::json header_json(const FactorsData& d) {
 FactorsParams params_from_json(const std::string& path, const nlohmann::json& j) {
   try {
     FactorsParams p;
+    // A crafted header may hold a float beyond int where an integer belongs (undefined for get<int>()).
+    const auto integer = [&]<typename T>(const char* key, T) { return require_json_integer<T>(j.at(key), key); };
     p.target = TargetGrid::with_resolution(j.at("resolution").get<double>());
-    if (p.target.nlat != j.at("nlat").get<int>() || p.target.nlon != j.at("nlon").get<int>())
-      fail("nlat x nlon {} x {} do not match resolution {}", j.at("nlat").get<int>(), j.at("nlon").get<int>(),
-           p.target.resolution);
+    const int nlat = integer("nlat", int{}), nlon = integer("nlon", int{});
+    if (p.target.nlat != nlat || p.target.nlon != nlon)
+      fail("nlat x nlon {} x {} do not match resolution {}", nlat, nlon, p.target.resolution);
     p.area_radius = j.at("R_A_m").get<double>();
     p.ecef_radius = j.at("R_E_m").get<double>();
     p.max_cell_length = j.at("max_L_m").get<double>();
     p.radius_bound = j.at("RB_m").get<double>();
     p.nearest_bound = j.at("LB_m").get<double>();
-    p.max_neighbours = j.at("max_neighbours").get<int>();
-    p.levels = j.at("levels").get<int>();
-    p.nx = j.at("nx").get<int>();
-    p.points = j.at("points").get<std::size_t>();
+    p.max_neighbours = integer("max_neighbours", int{});
+    p.levels = integer("levels", int{});
+    p.nx = integer("nx", int{});
+    p.points = integer("points", std::size_t{});
     p.grid_dir = j.at("grid").at("dir").get<std::string>();
     p.geometry_crc32 = j.at("grid").at("geometry_crc32").get<std::string>();
     if (p.levels < 1 || p.nx < 1 || p.max_neighbours < 1 ||
@@ -209,7 +211,7 @@ FactorsData read_factors_file(const std::string& path) {
   const std::uint64_t targets = d.params.target.size();
   std::uint64_t pairs = 0;
   try {
-    pairs = j.at("in_radius_pairs").get<std::uint64_t>();
+    pairs = require_json_integer<std::uint64_t>(j.at("in_radius_pairs"), "in_radius_pairs");
   } catch (const nlohmann::json::exception& e) {
     fail("{}: bad factors JSON header: {}", path, e.what());
   }
