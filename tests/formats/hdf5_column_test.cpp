@@ -3,6 +3,7 @@
 // decoder consumed (less than the 256-byte prefix fetched); bytes needed twice count once.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <vector>
 
@@ -83,6 +84,71 @@ TEST(Hdf5Column, ChunkCountsFromTheFileAreBounded) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("granary reads"), std::string::npos) << e.what();
   }
+}
+
+// hdf5_granule_fuzz's find: a chunk entry claiming 1.8 GB of stored bytes in a 150 KB file
+// took seconds of allocating and zeroing before the read said no. Chunk entries are now checked
+// against the file's size when the dataset is described.
+TEST(Hdf5Column, ChunksBeyondTheEndOfTheFileAreRejectedWhenDescribed) {
+  const auto crafted =
+      std::filesystem::path(GRANARY_SOURCE_DIR) / "fuzz/regressions/hdf5_granule_fuzz/chunk-declared-far-larger-than-stored.h5";
+  ASSERT_TRUE(std::filesystem::exists(crafted)) << crafted;
+  const auto error = test::error_of([&] { atl06::open_granule(crafted.string(), {.values = true, .delta_time = true}); });
+  EXPECT_NE(error.find("lies beyond the end of the file (153760 bytes)"), std::string::npos) << error;
+}
+
+// A deflated chunk of 10 stored bytes cannot decode to 4 MB (deflate expands at most 1032:1):
+// an error naming the chunk, before 4 MB are allocated for it.
+TEST(Hdf5Column, ChunksThatCannotHoldTheirDeclaredSizeAreRejectedUpFront) {
+  hdf5::silence_error_stack();
+  test::TempDir tmp;
+  const auto path = tmp / "tiny.h5";
+  {
+    hdf5::Handle f(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    hsize_t n = 1'000'000, chunk = 500'000, offset = 0;
+    hdf5::Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+    hdf5::Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+    H5Pset_chunk(dcpl.get(), 1, &chunk);
+    H5Pset_deflate(dcpl.get(), 6);
+    hdf5::Handle a(H5Dcreate2(f.get(), "/a", H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), H5Dclose);
+    const char raw[10] = {'n', 'o', 't', ' ', 'd', 'e', 'f', 'l', 'a', 't'};
+    ASSERT_GE(H5Dwrite_chunk(a.get(), H5P_DEFAULT, 0, &offset, sizeof raw, raw), 0);
+  }
+  std::shared_ptr<const io::RangeReader> bytes = io::open_local_file(path.string());
+  hdf5::Handle file = hdf5::open_read_only(bytes, {.block_size = 4096, .max_blocks = 8});
+  const auto c = hdf5::Column::describe(file.get(), "/a", bytes);
+  ASSERT_EQ(c.stored_bytes(0), 10u);
+  std::vector<std::byte> out;
+  const auto error = test::error_of([&] { c.read_chunk(0, out); });
+  EXPECT_NE(error.find(":/a: corrupt chunk 0 (10 stored bytes cannot hold 4000000 decoded bytes)"), std::string::npos)
+      << error;
+  EXPECT_TRUE(out.empty()) << "nothing allocated for it";
+}
+
+// A chunk that compresses about 1000:1 (zeros) is near deflate's limit and still reads.
+TEST(Hdf5Column, HighlyCompressedChunksStillRead) {
+  hdf5::silence_error_stack();
+  test::TempDir tmp;
+  const auto path = tmp / "zeros.h5";
+  {
+    hdf5::Handle f(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    hsize_t n = 1'000'000, chunk = 500'000;
+    hdf5::Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+    hdf5::Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+    H5Pset_chunk(dcpl.get(), 1, &chunk);
+    H5Pset_deflate(dcpl.get(), 9);
+    hdf5::Handle a(H5Dcreate2(f.get(), "/a", H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), H5Dclose);
+    std::vector<double> zeros(n, 0.0);
+    H5Dwrite(a.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, zeros.data());
+  }
+  std::shared_ptr<const io::RangeReader> bytes = io::open_local_file(path.string());
+  hdf5::Handle file = hdf5::open_read_only(bytes, {.block_size = 4096, .max_blocks = 8});
+  const auto c = hdf5::Column::describe(file.get(), "/a", bytes);
+  ASSERT_LT(c.stored_bytes(0) * 900, 500'000u * 8) << "the test wants a ratio near deflate's limit";
+  std::vector<std::byte> out;
+  c.read_chunk(1, out);
+  ASSERT_EQ(out.size(), 500'000u * 8);
+  EXPECT_TRUE(std::all_of(out.begin(), out.end(), [](std::byte b) { return b == std::byte{0}; }));
 }
 
 }  // namespace

@@ -113,11 +113,20 @@ Column Column::describe(hid_t file, const std::string& path, std::shared_ptr<con
         hsize_t size = 0;
         if (H5Dget_chunk_info_by_coord(ds.get(), &offset, &mask, &addr, &size) < 0)
           fail("{}: cannot locate chunk {} ({})", name, k, last_error_message());
-        if (addr != HADDR_UNDEF) c.chunks_[k] = {addr, size, mask};
+        if (addr == HADDR_UNDEF) continue;
+        if (size > c.bytes_->size() || addr > c.bytes_->size() - size)
+          fail("{}: chunk {} ({} bytes at {}) lies beyond the end of the file ({} bytes)", name, k, size, addr,
+               c.bytes_->size());
+        c.chunks_[k] = {addr, size, mask};
       }
     }
   } else if (layout == H5D_CONTIGUOUS) {
     c.contiguous_address_ = H5Dget_offset(ds.get());
+    const std::uint64_t bytes = c.length_ * c.type_.size;
+    if (c.contiguous_address_ != HADDR_UNDEF &&
+        (bytes > c.bytes_->size() || c.contiguous_address_ > c.bytes_->size() - bytes))
+      fail("{}: {} bytes at {} lie beyond the end of the file ({} bytes)", name, bytes, c.contiguous_address_,
+           c.bytes_->size());
     c.chunk_length_ = std::max<std::uint64_t>(1, (1u << 20) / c.type_.size);  // 1 MiB reads
   } else {
     fast = false;
@@ -162,19 +171,32 @@ void Column::read_range_bytes(std::uint64_t first, std::uint64_t count, std::byt
 
 void Column::read_chunk(std::uint64_t k, std::vector<std::byte>& out) const {
   const std::uint64_t n = chunk_elements(k);
-  out.resize(n * type_.size);
-  if (n == 0) return;
+  if (n == 0) {
+    out.clear();
+    return;
+  }
   if (chunks_.empty()) {  // contiguous or preloaded: a plain range
+    out.resize(n * type_.size);
     read_range_bytes(k * chunk_length_, n, out.data());
     return;
   }
   const Chunk& ch = chunks_.at(k);
   if (ch.stored_size == 0) {
+    out.resize(n * type_.size);
     for (std::uint64_t i = 0; i < n; ++i) std::memcpy(out.data() + i * type_.size, fill_.data(), type_.size);
     return;
   }
   // A chunk is stored whole (chunk_length elements) even at the end of the dataset.
   const std::size_t full = chunk_length_ * type_.size;
+  // What the stored bytes can decode to, checked before anything is allocated for them (a
+  // crafted chunk of a few bytes declared 1 GiB): deflate expands at most 1032:1 (zlib's
+  // limit), shuffle keeps the size, fletcher32 adds 4 bytes.
+  bool deflated = false;
+  for (std::size_t i = 0; i < filters_.size(); ++i)
+    deflated |= filters_[i] == H5Z_FILTER_DEFLATE && !(ch.filter_mask & (1u << i));
+  if (deflated ? full / 1032 > ch.stored_size : ch.stored_size < full)
+    fail("{}:{}: corrupt chunk {} ({} stored bytes cannot hold {} decoded bytes)", bytes_->name(), path_, k,
+         ch.stored_size, full);
   thread_local std::vector<std::byte> stored, a, b;
   stored.resize(ch.stored_size);
   bytes_->read(ch.address, stored);
@@ -209,6 +231,7 @@ void Column::read_chunk(std::uint64_t k, std::vector<std::byte>& out) const {
   }
   if (cur.size() < n * type_.size)
     fail("{}:{}: corrupt chunk {} ({} bytes decoded, {} expected)", bytes_->name(), path_, k, cur.size(), n * type_.size);
+  out.resize(n * type_.size);
   std::memcpy(out.data(), cur.data(), n * type_.size);
 }
 
