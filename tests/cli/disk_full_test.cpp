@@ -51,21 +51,12 @@ std::map<std::string, std::string> inodes(const fs::path& p) {
   return out;
 }
 
-class DiskFull : public testing::Test {
+class DiskFull : public test::SmallInputsTest<DiskFull> {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = std::make_unique<test::TempDir>();
-    test::make_small_inputs(dir_->path());
-  }
-  static void TearDownTestSuite() { dir_.reset(); }
-  static fs::path dir() { return dir_->path(); }
-
   // An ECCO config beside the demo's with its products in `products`.
   static fs::path ecco_config(const std::string& name, const fs::path& products) {
-    std::istringstream in(files::read_text(dir() / "ecco" / "config.yaml"));
-    std::string line, text;
-    while (std::getline(in, line))
-      text += (line.rfind("processed_output_dir:", 0) == 0 ? "processed_output_dir: " + products.string() : line) + "\n";
+    const auto text =
+        test::with_config_key(files::read_text(dir() / "ecco" / "config.yaml"), "processed_output_dir", products.string());
     const auto path = dir() / "ecco" / (name + ".yaml");
     files::write_atomic(path, text);
     return path;
@@ -87,7 +78,6 @@ class DiskFull : public testing::Test {
     return base / "out";
   }
 
-  static inline std::unique_ptr<test::TempDir> dir_;
 };
 
 // What every scenario records: the run on the tiny tmpfs (1), its files and temporaries, the

@@ -33,31 +33,18 @@ namespace fs = std::filesystem;
 
 const io::s3::Credentials kKeys{"AKIDEXITCODES001", "exit/Codes+secret1", ""};
 
-// config.yaml's text with `key`'s line replaced by `key: value`.
-std::string with_key(const std::string& text, const std::string& key, const std::string& value) {
-  std::istringstream in(text);
-  std::string line, out;
-  while (std::getline(in, line)) out += (line.rfind(key + ":", 0) == 0 ? key + ": " + value : line) + "\n";
-  return out;
-}
+using test::with_config_key;
 
-class ExitCodes : public testing::Test {
+class ExitCodes : public test::SmallInputsTest<ExitCodes> {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = std::make_unique<test::TempDir>();
-    test::make_small_inputs(dir_->path());
-  }
-  static void TearDownTestSuite() { dir_.reset(); }
-
-  static fs::path dir() { return dir_->path(); }
   static fs::path ecco() { return dir() / "ecco"; }
   static fs::path atl06() { return dir() / "atl06"; }
 
   // A config.yaml beside the demo's (so its relative paths hold) with `key: value` changed and
   // products of its own.
   static fs::path ecco_config(const std::string& name, const std::string& key = "", const std::string& value = "") {
-    auto text = with_key(files::read_text(ecco() / "config.yaml"), "processed_output_dir", "products-" + name);
-    if (!key.empty()) text = with_key(text, key, value);
+    auto text = with_config_key(files::read_text(ecco() / "config.yaml"), "processed_output_dir", "products-" + name);
+    if (!key.empty()) text = with_config_key(text, key, value);
     const auto path = ecco() / (name + ".yaml");
     files::write_atomic(path, text);
     return path;
@@ -69,7 +56,6 @@ class ExitCodes : public testing::Test {
     return "atl06 run --catalog " + catalog.string() + " --out " + out + " " + extra;
   }
 
-  static inline std::unique_ptr<test::TempDir> dir_;
 };
 
 TEST_F(ExitCodes, ZeroWhenEverythingIsDone) {
