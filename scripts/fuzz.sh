@@ -75,7 +75,8 @@ export BUILD PER SEEDS
 printf '%s\n' "${HARNESSES[@]}" | xargs -P "$JOBS" -I{} bash -c 'run_one {}'
 
 # A crash is libhdf5's when its first stack frame outside the sanitizer, libFuzzer, the
-# allocator and the C library's abort path is in libhdf5 (the artifact is rerun with the same
+# allocator, the C library (memcpy into the NULL a failed malloc returned) and its abort path
+# is in libhdf5 (the artifact is rerun with the same
 # limits, so an allocation beyond -malloc_limit_mb inside libhdf5 counts as libhdf5's).
 in_libhdf5() {
   local h="$1" artifact="$2" out
@@ -83,7 +84,7 @@ in_libhdf5() {
   # does not take its exit status (or a SIGPIPE from an early head) for "not libhdf5".
   out="$("$BUILD/fuzz/$h" -rss_limit_mb=2560 -malloc_limit_mb=2048 "$artifact" 2>&1 || true)"
   awk '/^ +#[0-9]+ 0x[0-9a-f]+ in / &&
-       !/ in (__sanitizer|__asan|__ubsan|__interceptor|__lsan|fuzzer::|malloc|calloc|realloc|free|operator new|__pthread_kill|pthread_kill|raise|abort|std::terminate|__cxa|__gnu_cxx)/ {
+       !/ in (__sanitizer|__asan|__ubsan|__interceptor|__lsan|fuzzer::|malloc|calloc|realloc|free|operator new|__pthread_kill|pthread_kill|raise|abort|std::terminate|__cxa|__gnu_cxx|__mem|__str|mem(cpy|move|set) )/ && !/(sysdeps\/|\/libc\.so)/ {
          found = 1; exit !/libhdf5/ }
        END { if (!found) exit 1 }' <<<"$out"
 }
