@@ -168,5 +168,46 @@ TEST_F(DiskFull, Atl06RunFailsWithExitThreeLeavesNothingPartialAndResumes) {
   test::expect_same_zarr(out / "copy", ref);
 }
 
+// The same through a plan, as an engine's array tasks run it: a unit whose cells fill the disk
+// exits 3 (a resource, not the input: the engine may retry the task), leaves nothing partial,
+// and the same units run again once the disk has grown finish the store, equal to a plain run.
+TEST_F(DiskFull, Atl06PlanUnitsFailWithExitThreeAndRerunsFinishTheStore) {
+  GRANARY_REQUIRE_TMPFS();
+  const auto catalog = (dir() / "atl06" / "catalog.json").string();
+  const auto ref = dir() / "atl06-plan-ref.zarr";
+  auto r = test::run_granary("--log-level warn atl06 run -j 1 --catalog " + catalog + " --out " + ref.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // The plan lives off the tmpfs (an engine's plan is on shared storage); the store on it.
+  const std::string script =
+      "\"$G\" --log-level warn plan atl06 --catalog '" + catalog +
+      "' --out \"$M/out\" --plan \"$OUT/plan\" --units 3 2>\"$OUT/plan.err\" || exit 96\n"
+      "units() { for i in 0 1 2; do \"$G\" --log-level warn work \"$OUT/plan\" --index $i -j 1 2>>\"$OUT/$1.err\"; "
+      "echo $? >>\"$OUT/$1.rc\"; done; }\n"
+      "units 1\n"
+      "find \"$M\" -name '*.part-*' >\"$OUT/1.parts\"\n"
+      "\"$G\" status \"$OUT/plan\" >\"$OUT/1.status\" 2>&1; echo $? >\"$OUT/1.status.rc\"\n"
+      "mount -o remount,size=64m \"$M\" || exit 98\n"
+      "units 2\n"
+      "cp -a \"$M/out\" \"$OUT/copy\"\n";
+  const auto out = in_tmpfs("atl06-plan-tmpfs", 180, script);
+  ASSERT_EQ(read_or_empty(out / "plan.err"), "");
+
+  const auto err1 = read_or_empty(out / "1.err");
+  const auto rc1 = read_or_empty(out / "1.rc");
+  EXPECT_NE(rc1.find('3'), std::string::npos) << rc1 << err1;
+  for (char c : rc1) EXPECT_TRUE(c == '0' || c == '3' || c == '\n') << "unit exit codes:\n" << rc1 << err1;
+  EXPECT_NE(err1.find("no space left on device (disk full"), std::string::npos) << err1;
+  EXPECT_EQ(read_or_empty(out / "1.parts"), "") << "temporary files left visible";
+  // The plan says which jobs failed (for `granary retry`) and which finished before the disk filled.
+  const auto status = read_or_empty(out / "1.status");
+  EXPECT_EQ(read_or_empty(out / "1.status.rc"), "0\n") << status;
+  EXPECT_NE(status.find(" FAILED"), std::string::npos) << status;
+  EXPECT_NE(status.find(" SUCCESS"), std::string::npos) << "the tmpfs should fill part way:\n" << status;
+
+  const auto rc2 = read_or_empty(out / "2.rc");
+  EXPECT_EQ(rc2, "0\n0\n0\n") << read_or_empty(out / "2.err");
+  test::expect_same_zarr(out / "copy", ref);
+}
+
 }  // namespace
 }  // namespace granary
