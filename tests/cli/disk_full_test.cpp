@@ -62,6 +62,16 @@ class DiskFull : public test::SmallInputsTest<DiskFull> {
     return path;
   }
 
+  static std::string atl06_catalog() { return (dir() / "atl06" / "catalog.json").string(); }
+
+  // The store a plain `atl06 run` writes into an ordinary directory, to compare with.
+  static fs::path atl06_reference(const std::string& name) {
+    const auto ref = dir() / name;
+    const auto r = test::run_granary("--log-level warn atl06 run -j 1 --catalog " + atl06_catalog() + " --out " + ref.string());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return ref;
+  }
+
   // Runs `script` (sh) in a private user and mount namespace in which a tmpfs of `size_kib`
   // is mounted at $M (= dir()/name/mnt); $OUT (= dir()/name/out) is an ordinary directory for
   // what the script records. Returns $OUT.
@@ -154,10 +164,8 @@ TEST_F(DiskFull, EccoRunFailsWithExitThreeLeavesNothingPartialAndResumes) {
 
 TEST_F(DiskFull, Atl06RunFailsWithExitThreeLeavesNothingPartialAndResumes) {
   GRANARY_REQUIRE_TMPFS();
-  const auto catalog = (dir() / "atl06" / "catalog.json").string();
-  const auto ref = dir() / "atl06-ref.zarr";
-  auto r = test::run_granary("--log-level warn atl06 run -j 1 --catalog " + catalog + " --out " + ref.string());
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto catalog = atl06_catalog();
+  const auto ref = atl06_reference("atl06-ref.zarr");
   const std::string script = "run() {\n  \"$G\" --log-level warn atl06 run -j 1 --catalog '" + catalog +
                              "' --report \"$OUT/report.json\" --out \"$1\"\n}\n" + kScenario;
   // The store's metadata and one cell's chunks (4 KiB pages each) fit in 180 KiB, not three cells.
@@ -173,10 +181,8 @@ TEST_F(DiskFull, Atl06RunFailsWithExitThreeLeavesNothingPartialAndResumes) {
 // and the same units run again once the disk has grown finish the store, equal to a plain run.
 TEST_F(DiskFull, Atl06PlanUnitsFailWithExitThreeAndRerunsFinishTheStore) {
   GRANARY_REQUIRE_TMPFS();
-  const auto catalog = (dir() / "atl06" / "catalog.json").string();
-  const auto ref = dir() / "atl06-plan-ref.zarr";
-  auto r = test::run_granary("--log-level warn atl06 run -j 1 --catalog " + catalog + " --out " + ref.string());
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto catalog = atl06_catalog();
+  const auto ref = atl06_reference("atl06-plan-ref.zarr");
   // The plan lives off the tmpfs (an engine's plan is on shared storage); the store on it.
   const std::string script =
       "\"$G\" --log-level warn plan atl06 --catalog '" + catalog +
