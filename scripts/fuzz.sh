@@ -76,8 +76,8 @@ printf '%s\n' "${HARNESSES[@]}" | xargs -P "$JOBS" -I{} bash -c 'run_one {}'
 
 # A crash is libhdf5's when its first stack frame outside the sanitizer, libFuzzer, the
 # allocator, the C library (memcpy into the NULL a failed malloc returned) and its abort path
-# is in libhdf5 (the artifact is rerun with the same
-# limits, so an allocation beyond -malloc_limit_mb inside libhdf5 counts as libhdf5's).
+# is in libhdf5. The artifact is rerun with the same limits, so an allocation beyond
+# -malloc_limit_mb inside libhdf5 counts as libhdf5's.
 in_libhdf5() {
   local h="$1" artifact="$2" out
   # The harness exits non-zero on the crash it reproduces: capture first, so that pipefail

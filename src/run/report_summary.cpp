@@ -27,6 +27,13 @@ std::string text_of(const json& j, const char* key) {
 // rather than casting: get<std::size_t>() of such a float is undefined.
 std::size_t count_in(const json& n) { return json_integer<std::size_t>(n).value_or(0); }
 
+// count_in of obj[key], 0 when obj has no such key.
+std::size_t count_of(const json& obj, const char* key) {
+  if (!obj.is_object()) return 0;
+  const auto it = obj.find(key);
+  return it == obj.end() ? 0 : count_in(*it);
+}
+
 double seconds_of(const json& result) {
   if (!result.is_object()) return 0;
   for (const char* key : {"elapsed_seconds", "duration_s"})
@@ -51,7 +58,7 @@ struct Grouper {
 std::string read_economy_line(const json& reads) {
   return fmt::format("Reads: {} fetched for {} needed (amplification {:.2f}x) in {} requests\n",
                      human_bytes(reads.value("bytes_fetched", 0.0)), human_bytes(reads.value("bytes_needed", 0.0)),
-                     reads.value("read_amplification", 0.0), reads.value("read_requests", std::uint64_t{0}));
+                     reads.value("read_amplification", 0.0), count_of(reads, "read_requests"));
 }
 
 
@@ -203,7 +210,7 @@ std::vector<std::pair<std::string, double>> slowest_jobs(const json& report, std
 
 std::vector<std::string> next_commands(const json& report) {
   const json& totals = report.at("totals");
-  std::size_t failed = count_in(totals.value("jobs_not_planned", json(0)));
+  std::size_t failed = count_of(totals, "jobs_not_planned");
   const json by_status = totals.value("by_status", json::object());
   for (const auto& [status, n] : by_status.items())
     if (status == "FAILED" || status == "MISSING") failed += count_in(n);
@@ -262,16 +269,16 @@ std::string human_summary(const json& report, std::size_t top, double price_per_
   std::string s;
   const json& t = report.at("totals");
   s += fmt::format("Run {} .. {} ({:.1f} s) on {}, {} worker(s)\n  {}\n", text_of(report, "start"), text_of(report, "end"),
-                   report.value("wall_seconds", 0.0), text_of(report, "host"), report.value("workers", 0),
+                   report.value("wall_seconds", 0.0), text_of(report, "host"), count_of(report, "workers"),
                    text_of(report, "command"));
   if (const auto tag = text_of(report.value("context", json::object()), "log_name"); !tag.empty()) s += fmt::format("  log name: {}\n", tag);
   std::vector<std::string> statuses;
   const json by_status = t.value("by_status", json::object());
   for (const auto& [status, n] : by_status.items())
     statuses.push_back(fmt::format("{} {}", count_in(n), status));
-  s += fmt::format("Tasks: {} ({}) in {} job(s); {} output(s), {} written\n", t.value("tasks", std::size_t{0}),
-                   statuses.empty() ? "none" : fmt::format("{}", fmt::join(statuses, ", ")), t.value("jobs", std::size_t{0}),
-                   t.value("outputs_written", std::size_t{0}), human_bytes(t.value("bytes_written", 0.0)));
+  s += fmt::format("Tasks: {} ({}) in {} job(s); {} output(s), {} written\n", count_of(t, "tasks"),
+                   statuses.empty() ? "none" : fmt::format("{}", fmt::join(statuses, ", ")), count_of(t, "jobs"),
+                   count_of(t, "outputs_written"), human_bytes(t.value("bytes_written", 0.0)));
   std::vector<std::pair<std::string, double>> phases;
   const json durations = t.value("durations", json::object());
   for (const auto& [phase, seconds] : durations.items()) phases.emplace_back(phase, seconds.get<double>());
@@ -286,11 +293,11 @@ std::string human_summary(const json& report, std::size_t top, double price_per_
   if (const auto production = report.value("context", json::object()).value("production_results", json::object());
       !production.empty()) {
     s += fmt::format("Cells: {} successful ({} without data), {} failed, {} already done; {} points in {} child cells\n",
-                     production.value("successful", 0), production.value("no_data", 0), production.value("failed", 0),
-                     production.value("cells_skipped_done", 0), production.value("total_obs", 0),
-                     production.value("total_cells_with_data", 0));
-    s += fmt::format("Granule reads: {} with points, {} without, {} failed\n", production.value("granules_read", 0),
-                     production.value("granules_skipped", 0), production.value("granules_failed", 0));
+                     count_of(production, "successful"), count_of(production, "no_data"), count_of(production, "failed"),
+                     count_of(production, "cells_skipped_done"), count_of(production, "total_obs"),
+                     count_of(production, "total_cells_with_data"));
+    s += fmt::format("Granule reads: {} with points, {} without, {} failed\n", count_of(production, "granules_read"),
+                     count_of(production, "granules_skipped"), count_of(production, "granules_failed"));
   }
   const bool lambda_run = report.contains("lambda") && report["lambda"].is_object();
   if (const auto size = sizing(report, price_per_core_hour); size["jobs_that_ran"].get<std::size_t>() > 0) {
@@ -332,7 +339,7 @@ std::string human_summary(const json& report, std::size_t top, double price_per_
     std::vector<std::string> names;
     for (const auto& r : retries) names.push_back(r.is_string() ? r.get<std::string>() : r.dump());
     s += fmt::format("Retries: {} ({} job(s) ran more than once; the latest result counts)\n", fmt::join(names, ", "),
-                     report["context"].value("jobs_retried", 0));
+                     count_of(report["context"], "jobs_retried"));
   }
   const auto next = next_commands(report);
   if (next.empty()) {

@@ -52,6 +52,12 @@ struct Inflater {
   ~Inflater() { libdeflate_free_decompressor(d); }
 };
 
+// Whether bytes [address, address + size) lie inside the file: addresses and sizes come from
+// the file and are checked before anything is allocated or read for them.
+bool inside_file(const io::RangeReader& bytes, std::uint64_t address, std::uint64_t size) {
+  return size <= bytes.size() && address <= bytes.size() - size;
+}
+
 }  // namespace
 
 bool link_exists(hid_t file, const std::string& path) {
@@ -114,7 +120,7 @@ Column Column::describe(hid_t file, const std::string& path, std::shared_ptr<con
         if (H5Dget_chunk_info_by_coord(ds.get(), &offset, &mask, &addr, &size) < 0)
           fail("{}: cannot locate chunk {} ({})", name, k, last_error_message());
         if (addr == HADDR_UNDEF) continue;
-        if (size > c.bytes_->size() || addr > c.bytes_->size() - size)
+        if (!inside_file(*c.bytes_, addr, size))
           fail("{}: chunk {} ({} bytes at {}) lies beyond the end of the file ({} bytes)", name, k, size, addr,
                c.bytes_->size());
         c.chunks_[k] = {addr, size, mask};
@@ -123,8 +129,7 @@ Column Column::describe(hid_t file, const std::string& path, std::shared_ptr<con
   } else if (layout == H5D_CONTIGUOUS) {
     c.contiguous_address_ = H5Dget_offset(ds.get());
     const std::uint64_t bytes = c.length_ * c.type_.size;
-    if (c.contiguous_address_ != HADDR_UNDEF &&
-        (bytes > c.bytes_->size() || c.contiguous_address_ > c.bytes_->size() - bytes))
+    if (c.contiguous_address_ != HADDR_UNDEF && !inside_file(*c.bytes_, c.contiguous_address_, bytes))
       fail("{}: {} bytes at {} lie beyond the end of the file ({} bytes)", name, bytes, c.contiguous_address_,
            c.bytes_->size());
     c.chunk_length_ = std::max<std::uint64_t>(1, (1u << 20) / c.type_.size);  // 1 MiB reads
